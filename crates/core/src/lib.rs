@@ -1,0 +1,27 @@
+//! Storelink domain: the seeds' entities, their status machines and validation rules,
+//! roles and permissions, and the error type that crosses every boundary. No I/O here.
+
+pub mod audit;
+pub mod conflict;
+pub mod erp;
+pub mod error;
+pub mod ids;
+pub mod inbox;
+pub mod member;
+pub mod money;
+pub mod outbox;
+pub mod page;
+pub mod pos;
+pub mod reservation;
+pub mod roles;
+pub mod supplier;
+pub mod sync;
+pub mod system;
+pub mod terminal;
+pub mod user;
+pub mod validate;
+
+pub use error::{AppError, ErrorClass, FieldError, Rule};
+pub use money::Money;
+pub use page::{Page, PageRequest};
+pub use roles::{Actor, Operation, Role};

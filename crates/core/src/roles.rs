@@ -1,0 +1,269 @@
+//! Roles and the one permission table (seed 000 and seed 002 "权限要求"), checked in the core
+//! for every operation. The UI only mirrors it.
+
+use serde::{Deserialize, Serialize};
+use specta::Type;
+use uuid::Uuid;
+
+use crate::error::AppError;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Type)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Admin,
+    StoreManager,
+    FloorManager,
+    WarehouseManager,
+    CustomerManager,
+    /// Any other signed-in staff member: reads lists and records POS transactions.
+    Staff,
+}
+
+impl Role {
+    pub const ALL: [Role; 6] = [
+        Role::Admin,
+        Role::StoreManager,
+        Role::FloorManager,
+        Role::WarehouseManager,
+        Role::CustomerManager,
+        Role::Staff,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::StoreManager => "store_manager",
+            Role::FloorManager => "floor_manager",
+            Role::WarehouseManager => "warehouse_manager",
+            Role::CustomerManager => "customer_manager",
+            Role::Staff => "staff",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.as_str() == s)
+    }
+}
+
+impl std::fmt::Display for Role {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Every operation the core performs for a person. Webhook receipt is not here: it carries
+/// no user and is checked by signature instead.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Type)]
+#[serde(rename_all = "snake_case")]
+pub enum Operation {
+    SystemsView,
+    SystemsCreate,
+    SystemsUpdate,
+    SystemsDelete,
+    SystemsTest,
+    PosTransactionsView,
+    PosTransactionsCreate,
+    SupplierOrdersView,
+    SupplierOrdersCreate,
+    MembersView,
+    MembersSync,
+    ReservationsView,
+    ReservationsSync,
+    ReservationsUpdateStatus,
+    SyncLogsView,
+    SyncRun,
+    ConflictsResolve,
+    UsersView,
+    UsersManage,
+    TerminalsManage,
+    AuditView,
+    BackupsManage,
+}
+
+use Operation as Op;
+use Role as R;
+
+const ANY: &[Role] = &Role::ALL;
+const MANAGERS: &[Role] = &[R::Admin, R::StoreManager];
+
+/// The permission table. Rows come straight from the seeds:
+/// seed 000: 创建/更新/删除系统, 测试连接 → admin, store_manager; 查看系统列表, 创建POS交易 →
+/// all signed-in users; 创建供应商订单 → admin, store_manager, warehouse_manager; 同步会员数据 →
+/// admin, store_manager, customer_manager. Seed 002: 同步预订数据 → admin, store_manager,
+/// customer_manager; 查看预订列表 → all; 更新预订状态 → admin, store_manager, floor_manager.
+/// The rest follow PRODUCT.md's "who uses it" table.
+pub fn allowed_roles(op: Operation) -> &'static [Role] {
+    match op {
+        Op::SystemsView
+        | Op::PosTransactionsView
+        | Op::PosTransactionsCreate
+        | Op::SupplierOrdersView
+        | Op::MembersView
+        | Op::ReservationsView
+        | Op::SyncLogsView => ANY,
+        Op::SystemsCreate
+        | Op::SystemsUpdate
+        | Op::SystemsDelete
+        | Op::SystemsTest
+        | Op::SyncRun
+        | Op::ConflictsResolve
+        | Op::UsersView
+        | Op::UsersManage
+        | Op::TerminalsManage => MANAGERS,
+        Op::SupplierOrdersCreate => &[R::Admin, R::StoreManager, R::WarehouseManager],
+        Op::MembersSync | Op::ReservationsSync => &[R::Admin, R::StoreManager, R::CustomerManager],
+        Op::ReservationsUpdateStatus => &[R::Admin, R::StoreManager, R::FloorManager],
+        Op::AuditView | Op::BackupsManage => &[R::Admin],
+    }
+}
+
+impl Operation {
+    pub const ALL: [Operation; 22] = [
+        Op::SystemsView,
+        Op::SystemsCreate,
+        Op::SystemsUpdate,
+        Op::SystemsDelete,
+        Op::SystemsTest,
+        Op::PosTransactionsView,
+        Op::PosTransactionsCreate,
+        Op::SupplierOrdersView,
+        Op::SupplierOrdersCreate,
+        Op::MembersView,
+        Op::MembersSync,
+        Op::ReservationsView,
+        Op::ReservationsSync,
+        Op::ReservationsUpdateStatus,
+        Op::SyncLogsView,
+        Op::SyncRun,
+        Op::ConflictsResolve,
+        Op::UsersView,
+        Op::UsersManage,
+        Op::TerminalsManage,
+        Op::AuditView,
+        Op::BackupsManage,
+    ];
+
+    pub fn as_str(self) -> String {
+        serde_json::to_value(self)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default()
+    }
+}
+
+/// Who is acting: a signed-in person, or the headless CLI acting as the local administrator.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
+pub struct Actor {
+    pub user_id: Option<Uuid>,
+    pub username: String,
+    pub role: Role,
+}
+
+impl Actor {
+    /// The CLI runs on the store's own machine by someone with the data directory in hand;
+    /// it acts as the local administrator and is audited under this name.
+    pub fn local_cli() -> Actor {
+        Actor {
+            user_id: None,
+            username: "cli".to_owned(),
+            role: Role::Admin,
+        }
+    }
+
+    pub fn can(&self, op: Operation) -> bool {
+        allowed_roles(op).contains(&self.role)
+    }
+
+    pub fn require(&self, op: Operation) -> Result<(), AppError> {
+        if self.can(op) {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden {
+                operation: op.as_str(),
+                role: self.role.as_str().to_owned(),
+            })
+        }
+    }
+
+    pub fn permissions(&self) -> Vec<Operation> {
+        Operation::ALL
+            .into_iter()
+            .filter(|op| self.can(*op))
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn actor(role: Role) -> Actor {
+        Actor {
+            user_id: None,
+            username: "t".into(),
+            role,
+        }
+    }
+
+    #[test]
+    fn seed_000_permission_table() {
+        for role in Role::ALL {
+            let a = actor(role);
+            let manager = matches!(role, R::Admin | R::StoreManager);
+            assert_eq!(a.can(Op::SystemsCreate), manager, "{role}");
+            assert_eq!(a.can(Op::SystemsUpdate), manager, "{role}");
+            assert_eq!(a.can(Op::SystemsDelete), manager, "{role}");
+            assert_eq!(a.can(Op::SystemsTest), manager, "{role}");
+            assert!(a.can(Op::SystemsView), "{role}");
+            assert!(a.can(Op::PosTransactionsCreate), "{role}");
+            assert_eq!(
+                a.can(Op::SupplierOrdersCreate),
+                manager || role == R::WarehouseManager
+            );
+            assert_eq!(
+                a.can(Op::MembersSync),
+                manager || role == R::CustomerManager
+            );
+        }
+    }
+
+    #[test]
+    fn seed_002_permission_table() {
+        for role in Role::ALL {
+            let a = actor(role);
+            let manager = matches!(role, R::Admin | R::StoreManager);
+            assert_eq!(
+                a.can(Op::ReservationsSync),
+                manager || role == R::CustomerManager
+            );
+            assert!(a.can(Op::ReservationsView));
+            assert_eq!(
+                a.can(Op::ReservationsUpdateStatus),
+                manager || role == R::FloorManager
+            );
+        }
+    }
+
+    #[test]
+    fn forbidden_names_operation_and_role() {
+        let err = actor(R::FloorManager).require(Op::SystemsCreate);
+        assert_eq!(
+            err,
+            Err(AppError::Forbidden {
+                operation: "systems_create".into(),
+                role: "floor_manager".into()
+            })
+        );
+        assert!(actor(R::Admin).require(Op::AuditView).is_ok());
+        assert!(actor(R::StoreManager).require(Op::AuditView).is_err());
+    }
+
+    #[test]
+    fn role_names_round_trip() {
+        for role in Role::ALL {
+            assert_eq!(Role::parse(role.as_str()), Some(role));
+        }
+        assert_eq!(Role::parse("root"), None);
+        assert_eq!(Operation::ALL.len(), actor(R::Admin).permissions().len());
+    }
+}
