@@ -1,0 +1,77 @@
+//! audit_log: who changed what, when, with before/after (secrets are never passed in).
+
+use sqlx::sqlite::SqliteRow;
+use sqlx::{Row, SqliteConnection};
+use storelink_core::audit::{AuditEntry, AuditOutcome};
+use storelink_core::AppError;
+use uuid::Uuid;
+
+use crate::error::db_error;
+use crate::time::{fmt_time, parse_time};
+
+pub async fn insert(conn: &mut SqliteConnection, e: &AuditEntry) -> Result<(), AppError> {
+    let json = |v: &Option<serde_json::Value>| v.as_ref().map(|v| v.to_string());
+    sqlx::query(
+        "INSERT INTO audit_log (id, at, actor, actor_role, action, entity, entity_id, outcome, \
+         before_json, after_json, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(e.id.to_string())
+    .bind(fmt_time(e.at))
+    .bind(&e.actor)
+    .bind(&e.actor_role)
+    .bind(&e.action)
+    .bind(&e.entity)
+    .bind(&e.entity_id)
+    .bind(e.outcome.as_str())
+    .bind(json(&e.before))
+    .bind(json(&e.after))
+    .bind(&e.detail)
+    .execute(conn)
+    .await
+    .map_err(db_error)?;
+    Ok(())
+}
+
+fn from_row(row: &SqliteRow) -> Result<AuditEntry, AppError> {
+    let text = |c: &str| row.try_get::<String, _>(c).map_err(db_error);
+    let json = |c: &str| -> Result<Option<serde_json::Value>, AppError> {
+        row.try_get::<Option<String>, _>(c)
+            .map_err(db_error)?
+            .map(|s| serde_json::from_str(&s).map_err(AppError::internal))
+            .transpose()
+    };
+    let outcome = text("outcome")?;
+    Ok(AuditEntry {
+        id: Uuid::parse_str(&text("id")?).map_err(AppError::internal)?,
+        at: parse_time(&text("at")?)?,
+        actor: text("actor")?,
+        actor_role: text("actor_role")?,
+        action: text("action")?,
+        entity: text("entity")?,
+        entity_id: row.try_get("entity_id").map_err(db_error)?,
+        outcome: AuditOutcome::parse(&outcome)
+            .ok_or_else(|| AppError::internal(format!("unknown outcome {outcome}")))?,
+        before: json("before_json")?,
+        after: json("after_json")?,
+        detail: row.try_get("detail").map_err(db_error)?,
+    })
+}
+
+/// Newest first; `entity_id` narrows to one record's history.
+pub async fn list(
+    conn: &mut SqliteConnection,
+    entity_id: Option<&str>,
+    limit: u32,
+) -> Result<Vec<AuditEntry>, AppError> {
+    sqlx::query(
+        "SELECT * FROM audit_log WHERE (?1 IS NULL OR entity_id = ?1) ORDER BY id DESC LIMIT ?2",
+    )
+    .bind(entity_id)
+    .bind(i64::from(limit))
+    .fetch_all(conn)
+    .await
+    .map_err(db_error)?
+    .iter()
+    .map(from_row)
+    .collect()
+}
