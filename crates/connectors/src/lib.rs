@@ -1,1 +1,9 @@
+//! Vendor protocols. For now: the generic connection probe every system type gets, and the
+//! mapping of HTTP outcomes to seed 004's error classes that every connector shares.
+//! Vendor-specific modules arrive with their connectors, one module per vendor.
 
+pub mod classify;
+pub mod probe;
+
+pub use classify::{classify_status, classify_transport};
+pub use probe::{probe_endpoint, ProbeOutcome, ProbeRequest};
