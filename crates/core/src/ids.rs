@@ -6,3 +6,10 @@ use uuid::Uuid;
 pub fn new_id() -> Uuid {
     Uuid::now_v7()
 }
+
+/// The current UTC time at the precision the database keeps (microseconds), so a value
+/// read back equals the value written.
+pub fn now() -> chrono::DateTime<chrono::Utc> {
+    use chrono::{SubsecRound, Utc};
+    Utc::now().trunc_subsecs(6)
+}

@@ -1,1 +1,11 @@
+//! The operations of Storelink, shared by the desktop app and the headless CLI. Each one
+//! checks the acting user's role against the core's permission table, validates, writes the
+//! change and its audit entry in one transaction, and returns a typed result. Shells only
+//! translate: a Tauri command or a CLI subcommand is a call into this crate.
 
+mod audit;
+mod context;
+pub mod systems;
+pub mod users;
+
+pub use context::{default_data_dir, AppStatus, Services, APP_IDENTIFIER, KEYCHAIN_SERVICE};

@@ -11,4 +11,5 @@ pub mod users;
 
 pub use db::{Db, Tx, DB_FILE_NAME};
 pub use error::db_error;
+pub use sqlx::SqliteConnection;
 pub use time::{fmt_time, parse_time};

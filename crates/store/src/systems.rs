@@ -242,3 +242,81 @@ pub async fn count(conn: &mut SqliteConnection) -> Result<i64, AppError> {
         .await
         .map_err(db_error)
 }
+
+/// Sets the status alone (the connection test moves it through `testing`).
+pub async fn set_status(
+    conn: &mut SqliteConnection,
+    id: Uuid,
+    status: SystemStatus,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(), AppError> {
+    let done = sqlx::query(
+        "UPDATE external_systems SET status = ?2, updated_at = ?3 WHERE id = ?1 AND deleted_at IS NULL",
+    )
+    .bind(id.to_string())
+    .bind(status.as_str())
+    .bind(fmt_time(now))
+    .execute(conn)
+    .await
+    .map_err(db_error)?;
+    if done.rows_affected() == 0 {
+        return Err(AppError::not_found("system", id));
+    }
+    Ok(())
+}
+
+/// The outcome of a connection test; touches only the status and the last_test_* fields so
+/// an edit made while the test ran is kept.
+pub struct TestRecord<'a> {
+    pub status: SystemStatus,
+    pub at: chrono::DateTime<chrono::Utc>,
+    pub latency_ms: Option<i64>,
+    pub error_class: Option<ErrorClass>,
+    pub message: &'a str,
+}
+
+pub async fn record_test(
+    conn: &mut SqliteConnection,
+    id: Uuid,
+    t: &TestRecord<'_>,
+) -> Result<(), AppError> {
+    let done = sqlx::query(
+        "UPDATE external_systems SET status = ?2, last_test_at = ?3, last_test_latency_ms = ?4, \
+         last_test_error_class = ?5, last_test_message = ?6, updated_at = ?3 \
+         WHERE id = ?1 AND deleted_at IS NULL",
+    )
+    .bind(id.to_string())
+    .bind(t.status.as_str())
+    .bind(fmt_time(t.at))
+    .bind(t.latency_ms)
+    .bind(t.error_class.map(ErrorClass::as_str))
+    .bind(t.message)
+    .execute(conn)
+    .await
+    .map_err(db_error)?;
+    if done.rows_affected() == 0 {
+        return Err(AppError::not_found("system", id));
+    }
+    Ok(())
+}
+
+/// Whether a live system with this name exists in the store (checked before touching the
+/// keychain, so a duplicate costs nothing to undo).
+pub async fn name_taken(
+    conn: &mut SqliteConnection,
+    store_id: Option<&str>,
+    name: &str,
+    except: Option<Uuid>,
+) -> Result<bool, AppError> {
+    let n: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM external_systems WHERE deleted_at IS NULL \
+         AND ifnull(store_id, '') = ifnull(?1, '') AND name = ?2 AND id != ifnull(?3, '')",
+    )
+    .bind(store_id)
+    .bind(name)
+    .bind(except.map(|u| u.to_string()))
+    .fetch_one(conn)
+    .await
+    .map_err(db_error)?;
+    Ok(n > 0)
+}

@@ -1,0 +1,111 @@
+//! Writing audit entries: inside the caller's transaction for changes, on their own for
+//! refusals (a refused attempt changes nothing else but must still be on record).
+
+use serde_json::Value;
+use storelink_core::audit::{AuditEntry, AuditOutcome};
+use storelink_core::ids::new_id;
+use storelink_core::ids::now;
+use storelink_core::{Actor, AppError, Operation};
+use storelink_store::audit as repo;
+use storelink_store::SqliteConnection;
+
+use crate::Services;
+
+pub(crate) struct Change<'a> {
+    pub op: Operation,
+    pub entity: &'a str,
+    pub entity_id: Option<String>,
+    pub outcome: AuditOutcome,
+    pub before: Option<Value>,
+    pub after: Option<Value>,
+    pub detail: Option<String>,
+}
+
+pub(crate) async fn record(
+    conn: &mut SqliteConnection,
+    actor: &Actor,
+    change: Change<'_>,
+) -> Result<(), AppError> {
+    repo::insert(
+        conn,
+        &AuditEntry {
+            id: new_id(),
+            at: now(),
+            actor: actor.username.clone(),
+            actor_role: actor.role.as_str().to_owned(),
+            action: change.op.as_str(),
+            entity: change.entity.to_owned(),
+            entity_id: change.entity_id,
+            outcome: change.outcome,
+            before: change.before,
+            after: change.after,
+            detail: change.detail,
+        },
+    )
+    .await
+}
+
+impl Services {
+    /// Checks the role for `op`; a refusal is audited and returned as `Forbidden`.
+    pub(crate) async fn authorize(
+        &self,
+        actor: &Actor,
+        op: Operation,
+        entity: &str,
+        entity_id: Option<String>,
+    ) -> Result<(), AppError> {
+        match actor.require(op) {
+            Ok(()) => Ok(()),
+            Err(refusal) => Err(self.refuse(actor, op, entity, entity_id, refusal).await),
+        }
+    }
+
+    /// Audits a refused attempt and hands the refusal back. If even the audit write fails,
+    /// that failure is returned instead, so a refusal is never silently unrecorded.
+    pub(crate) async fn refuse(
+        &self,
+        actor: &Actor,
+        op: Operation,
+        entity: &str,
+        entity_id: Option<String>,
+        refusal: AppError,
+    ) -> AppError {
+        tracing::warn!(user = %actor.username, role = %actor.role, operation = %op.as_str(), "forbidden");
+        let written = async {
+            let mut tx = self.db.write().await?;
+            record(
+                &mut tx,
+                actor,
+                Change {
+                    op,
+                    entity,
+                    entity_id,
+                    outcome: AuditOutcome::Forbidden,
+                    before: None,
+                    after: None,
+                    detail: Some(refusal.to_string()),
+                },
+            )
+            .await?;
+            tx.commit().await.map_err(storelink_store::db_error)
+        }
+        .await;
+        match written {
+            Ok(()) => refusal,
+            Err(e) => e,
+        }
+    }
+
+    /// The audit log, newest first (admin only).
+    pub async fn audit_log(
+        &self,
+        actor: &Actor,
+        entity_id: Option<&str>,
+        limit: u32,
+    ) -> Result<Vec<AuditEntry>, AppError> {
+        self.authorize(actor, Operation::AuditView, "audit_log", None)
+            .await?;
+        let mut conn = self.db.read().await?;
+        repo::list(&mut conn, entity_id, limit.clamp(1, 1000)).await
+    }
+}

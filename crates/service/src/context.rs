@@ -1,0 +1,86 @@
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+use specta::Type;
+use storelink_core::user::UserView;
+use storelink_core::AppError;
+use storelink_secrets::Keychain;
+use storelink_store::{Db, DB_FILE_NAME};
+
+/// The bundle identifier; the desktop app's data folder is named after it, so the CLI's
+/// default folder is the same one.
+pub const APP_IDENTIFIER: &str = "com.storelink.desktop";
+pub const KEYCHAIN_SERVICE: &str = "storelink";
+
+/// `<OS data dir>/com.storelink.desktop`: what Tauri's `app_data_dir()` gives on every OS.
+pub fn default_data_dir() -> Option<PathBuf> {
+    dirs::data_dir().map(|d| d.join(APP_IDENTIFIER))
+}
+
+/// Everything an operation needs: the database, the keychain, and settings.
+#[derive(Debug, Clone)]
+pub struct Services {
+    pub(crate) db: Db,
+    pub(crate) keychain: Keychain,
+    pub(crate) data_dir: PathBuf,
+    pub(crate) probe_timeout: Duration,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
+pub struct AppStatus {
+    /// No account exists yet: the first start must create the administrator.
+    pub needs_admin: bool,
+    pub current_user: Option<UserView>,
+    pub data_dir: String,
+    pub version: String,
+}
+
+impl Services {
+    /// Opens the data folder (creating it), its database, and the keychain namespace.
+    pub async fn open(data_dir: &Path) -> Result<Services, AppError> {
+        std::fs::create_dir_all(data_dir).map_err(|e| AppError::DatabaseRefused {
+            message: format!(
+                "the data folder {} cannot be created: {e}",
+                data_dir.display()
+            ),
+            remedy:
+                "choose a data folder this user can write to (--data-dir or STORELINK_DATA_DIR)"
+                    .into(),
+        })?;
+        let db = Db::open(&data_dir.join(DB_FILE_NAME)).await?;
+        Ok(Services {
+            db,
+            keychain: Keychain::new(KEYCHAIN_SERVICE),
+            data_dir: data_dir.to_owned(),
+            probe_timeout: Duration::from_secs(10),
+        })
+    }
+
+    /// Shortens the connection-test timeout (tests of slow endpoints).
+    pub fn with_probe_timeout(mut self, timeout: Duration) -> Self {
+        self.probe_timeout = timeout;
+        self
+    }
+
+    pub fn data_dir(&self) -> &Path {
+        &self.data_dir
+    }
+
+    pub fn db(&self) -> &Db {
+        &self.db
+    }
+
+    pub async fn status(&self, current_user: Option<UserView>) -> Result<AppStatus, AppError> {
+        Ok(AppStatus {
+            needs_admin: self.needs_admin().await?,
+            current_user,
+            data_dir: self.data_dir.display().to_string(),
+            version: env!("CARGO_PKG_VERSION").to_owned(),
+        })
+    }
+
+    pub async fn close(&self) {
+        self.db.close().await;
+    }
+}

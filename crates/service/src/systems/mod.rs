@@ -1,0 +1,48 @@
+//! External systems (seed 000 系统管理): one file per operation.
+
+mod create;
+mod delete;
+mod test_connection;
+mod update;
+
+use storelink_core::system::{ExternalSystem, SystemFilter};
+use storelink_core::{Actor, AppError, Operation, Page, PageRequest};
+use storelink_store::systems as repo;
+use uuid::Uuid;
+
+use crate::Services;
+
+/// The audit picture of a system: everything but secrets, which it never holds anyway.
+pub(crate) fn audit_view(system: &ExternalSystem) -> Option<serde_json::Value> {
+    serde_json::to_value(system).ok()
+}
+
+pub(crate) fn parse_id(id: &str) -> Result<Uuid, AppError> {
+    Uuid::parse_str(id.trim()).map_err(|_| AppError::not_found("system", id))
+}
+
+impl Services {
+    pub async fn list_systems(
+        &self,
+        actor: &Actor,
+        filter: &SystemFilter,
+    ) -> Result<Page<ExternalSystem>, AppError> {
+        self.authorize(actor, Operation::SystemsView, "system", None)
+            .await?;
+        let valid = filter.validate()?;
+        let page = PageRequest {
+            cursor: filter.cursor.clone(),
+            limit: filter.limit,
+        };
+        let mut conn = self.db.read().await?;
+        repo::list(&mut conn, &valid, &page).await
+    }
+
+    pub async fn get_system(&self, actor: &Actor, id: &str) -> Result<ExternalSystem, AppError> {
+        self.authorize(actor, Operation::SystemsView, "system", Some(id.into()))
+            .await?;
+        let id = parse_id(id)?;
+        let mut conn = self.db.read().await?;
+        repo::require(&mut conn, id).await
+    }
+}

@@ -1,0 +1,129 @@
+use storelink_core::audit::AuditOutcome;
+use storelink_core::ids::now;
+use storelink_core::system::{ExternalSystem, SystemPatch};
+use storelink_core::{Actor, AppError, Operation};
+use storelink_secrets::Secret;
+use storelink_store::{db_error, systems as repo};
+
+use super::{audit_view, parse_id};
+use crate::audit::{record, Change};
+use crate::Services;
+
+impl Services {
+    /// Changes a system. New secret values are saved to the keychain before the row; if the
+    /// row cannot be written the previous values are put back. Cleared secrets leave the
+    /// keychain only after the row no longer names them.
+    pub async fn update_system(
+        &self,
+        actor: &Actor,
+        id: &str,
+        patch: SystemPatch,
+    ) -> Result<ExternalSystem, AppError> {
+        self.authorize(actor, Operation::SystemsUpdate, "system", Some(id.into()))
+            .await?;
+        let id = parse_id(id)?;
+        let patch = patch.validate()?;
+        let current = {
+            let mut conn = self.db.read().await?;
+            repo::require(&mut conn, id).await?
+        };
+        if patch.is_empty() {
+            return Ok(current);
+        }
+        let preview = patch.apply(&current);
+        {
+            let mut conn = self.db.read().await?;
+            if repo::name_taken(
+                &mut conn,
+                preview.store_id.as_deref(),
+                &preview.name,
+                Some(id),
+            )
+            .await?
+            {
+                return Err(AppError::Conflict {
+                    message: format!(
+                        "a system named `{}` already exists in store {}; choose another name",
+                        preview.name,
+                        preview.store_id.as_deref().unwrap_or("(no store)")
+                    ),
+                    field: Some("name".into()),
+                });
+            }
+        }
+
+        // Keep the old values so a failed write can be undone.
+        let mut previous: Vec<(&str, Option<Secret>)> = Vec::new();
+        for (name, value) in &patch.set_secrets {
+            let old = match self.keychain.get(id, name).await {
+                Ok(old) => old,
+                Err(e) => {
+                    self.restore_secrets(&current, &previous).await;
+                    return Err(e);
+                }
+            };
+            if let Err(e) = self
+                .keychain
+                .set(id, name, &Secret::new(value.clone()))
+                .await
+            {
+                self.restore_secrets(&current, &previous).await;
+                return Err(e);
+            }
+            previous.push((name, old));
+        }
+
+        let written = async {
+            let mut tx = self.db.write().await?;
+            // Re-read inside the write lock: the change applies to the latest row.
+            let latest = repo::require(&mut tx, id).await?;
+            let mut updated = patch.apply(&latest);
+            updated.updated_at = now();
+            repo::update(&mut tx, &updated).await?;
+            record(
+                &mut tx,
+                actor,
+                Change {
+                    op: Operation::SystemsUpdate,
+                    entity: "system",
+                    entity_id: Some(id.to_string()),
+                    outcome: AuditOutcome::Success,
+                    before: audit_view(&latest),
+                    after: audit_view(&updated),
+                    detail: None,
+                },
+            )
+            .await?;
+            tx.commit().await.map_err(db_error)?;
+            Ok::<_, AppError>(updated)
+        }
+        .await;
+        let updated = match written {
+            Ok(u) => u,
+            Err(e) => {
+                self.restore_secrets(&current, &previous).await;
+                return Err(e);
+            }
+        };
+        let cleared: Vec<&str> = patch
+            .clear_secrets
+            .iter()
+            .map(String::as_str)
+            .filter(|n| current.secret_fields.iter().any(|f| f == n))
+            .collect();
+        self.forget_secrets(&updated, &cleared).await;
+        Ok(updated)
+    }
+
+    async fn restore_secrets(&self, system: &ExternalSystem, previous: &[(&str, Option<Secret>)]) {
+        for (name, old) in previous {
+            let result = match old {
+                Some(value) => self.keychain.set(system.id, name, value).await,
+                None => self.keychain.delete(system.id, name).await,
+            };
+            if let Err(e) = result {
+                tracing::error!(system = %system.id, secret = %name, error = %e, "could not restore a secret in the keychain");
+            }
+        }
+    }
+}
