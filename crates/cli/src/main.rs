@@ -1,1 +1,214 @@
-fn main() {}
+//! `storelink`: the headless shell over the same core as the desktop app, for servers,
+//! scripts and checks. It acts as the local administrator and is audited as `cli`.
+
+mod args;
+mod output;
+
+use std::io::{BufRead, IsTerminal};
+use std::process::ExitCode;
+
+use clap::Parser;
+use storelink_core::system::{NewSystem, SystemFilter, SystemPatch};
+use storelink_core::{Actor, AppError, Rule};
+use storelink_service::{default_data_dir, Services};
+
+use args::{Cli, Command, SystemsCommand, UsersCommand};
+use output::Output;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("STORELINK_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+        )
+        .init();
+    let out = Output { json: cli.json };
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => return out.fail(&AppError::internal(format!("cannot start: {e}"))),
+    };
+    match runtime.block_on(run(cli, &out)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => out.fail(&e),
+    }
+}
+
+async fn run(cli: Cli, out: &Output) -> Result<(), AppError> {
+    let data_dir = match cli.data_dir.or_else(default_data_dir) {
+        Some(d) => d,
+        None => {
+            return Err(AppError::field(
+                "data_dir",
+                Rule::Required,
+                "no data folder: pass --data-dir or set STORELINK_DATA_DIR",
+            ))
+        }
+    };
+    let services = Services::open(&data_dir).await?;
+    let actor = Actor::local_cli();
+    let result = dispatch(cli.command, &services, &actor, out).await;
+    services.close().await;
+    result
+}
+
+async fn dispatch(
+    command: Command,
+    services: &Services,
+    actor: &Actor,
+    out: &Output,
+) -> Result<(), AppError> {
+    match command {
+        Command::Users(UsersCommand::Add { username, role }) => {
+            let password = read_password()?;
+            let user = services
+                .add_user(actor, &username, &password, &role)
+                .await?;
+            out.user(&user)
+        }
+        Command::Users(UsersCommand::List) => out.users(&services.list_users(actor).await?),
+        Command::Systems(cmd) => systems(cmd, services, actor, out).await,
+    }
+}
+
+async fn systems(
+    cmd: SystemsCommand,
+    services: &Services,
+    actor: &Actor,
+    out: &Output,
+) -> Result<(), AppError> {
+    match cmd {
+        SystemsCommand::Add(a) => {
+            let mut input = NewSystem {
+                name: a.name,
+                system_type: a.system_type,
+                provider: a.provider,
+                version: a.version,
+                store_id: a.store_id,
+                api_endpoint: a.api_endpoint,
+                webhook_url: a.webhook_url,
+                config: a.config.as_deref().map(parse_config).transpose()?,
+                sync_enabled: a.sync_enabled,
+                sync_interval: a.sync_interval,
+                secrets: Default::default(),
+            };
+            if a.api_key_stdin {
+                input
+                    .secrets
+                    .insert("api_key".into(), read_stdin_line("api_key")?);
+            }
+            out.system(&services.create_system(actor, input).await?)
+        }
+        SystemsCommand::List(f) => {
+            let mut filter = SystemFilter {
+                system_type: f.system_type,
+                store_id: f.store_id,
+                status: f.status,
+                cursor: None,
+                limit: Some(1000),
+            };
+            let mut all = Vec::new();
+            loop {
+                let page = services.list_systems(actor, &filter).await?;
+                all.extend(page.items);
+                match page.next_cursor {
+                    Some(c) => filter.cursor = Some(c),
+                    None => break,
+                }
+            }
+            out.systems(&all)
+        }
+        SystemsCommand::Show { id } => out.system(&services.get_system(actor, &id).await?),
+        SystemsCommand::Delete { id } => {
+            services.delete_system(actor, &id).await?;
+            out.done(
+                &format!("system {id} deleted"),
+                &serde_json::json!({"id": id, "deleted": true}),
+            )
+        }
+        SystemsCommand::Test { id } => {
+            let result = services.test_system(actor, &id).await?;
+            out.test_result(&result)?;
+            if result.ok {
+                Ok(())
+            } else {
+                // The test ran; the endpoint failed it. Exit 1 so scripts notice.
+                Err(AppError::External {
+                    class: result
+                        .error_class
+                        .unwrap_or(storelink_core::ErrorClass::UnknownError),
+                    retryable: result.error_class.is_some_and(|c| c.is_retryable()),
+                    message: result.message,
+                })
+            }
+        }
+        SystemsCommand::Update(u) => {
+            let mut patch = SystemPatch {
+                name: u.name,
+                provider: u.provider,
+                status: u.status,
+                store_id: u.store_id,
+                api_endpoint: u.api_endpoint,
+                webhook_url: u.webhook_url,
+                config: u.config.as_deref().map(parse_config).transpose()?,
+                sync_enabled: u.sync_enabled,
+                sync_interval: u.sync_interval,
+                ..Default::default()
+            };
+            if u.api_key_stdin {
+                patch
+                    .secrets
+                    .insert("api_key".into(), read_stdin_line("api_key")?);
+            }
+            out.system(&services.update_system(actor, &u.id, patch).await?)
+        }
+    }
+}
+
+fn parse_config(text: &str) -> Result<serde_json::Value, AppError> {
+    serde_json::from_str(text).map_err(|e| {
+        AppError::field(
+            "config",
+            Rule::Json,
+            format!("config is not valid JSON: {e}"),
+        )
+    })
+}
+
+/// One line from stdin, so a secret never appears in the process list or shell history.
+fn read_stdin_line(field: &str) -> Result<String, AppError> {
+    let mut line = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .map_err(|e| AppError::internal(format!("cannot read stdin: {e}")))?;
+    let value = line.trim_end_matches(['\r', '\n']).to_owned();
+    if value.is_empty() {
+        return Err(AppError::field(
+            format!("secrets.{field}"),
+            Rule::Required,
+            format!("{field} was expected on standard input"),
+        ));
+    }
+    Ok(value)
+}
+
+fn read_password() -> Result<String, AppError> {
+    if let Ok(p) = std::env::var("STORELINK_PASSWORD") {
+        return Ok(p);
+    }
+    if !std::io::stdin().is_terminal() {
+        return Err(AppError::field(
+            "password",
+            Rule::Required,
+            "set STORELINK_PASSWORD or run in a terminal to be asked for the password",
+        ));
+    }
+    rpassword::prompt_password("Password: ")
+        .map_err(|e| AppError::internal(format!("cannot read the password: {e}")))
+}

@@ -35,8 +35,9 @@ fn from_row(row: &SqliteRow) -> Result<UserRecord, AppError> {
     })
 }
 
-pub async fn count(conn: &mut SqliteConnection) -> Result<i64, AppError> {
-    sqlx::query_scalar("SELECT count(*) FROM users")
+/// Enabled administrators: while there are none, the first start asks for one.
+pub async fn count_admins(conn: &mut SqliteConnection) -> Result<i64, AppError> {
+    sqlx::query_scalar("SELECT count(*) FROM users WHERE role = 'admin' AND disabled = 0")
         .fetch_one(conn)
         .await
         .map_err(db_error)

@@ -24,11 +24,11 @@ fn actor_of(user: &UserView) -> Actor {
 impl Services {
     pub async fn needs_admin(&self) -> Result<bool, AppError> {
         let mut conn = self.db.read().await?;
-        Ok(repo::count(&mut conn).await? == 0)
+        Ok(repo::count_admins(&mut conn).await? == 0)
     }
 
-    /// Creates the administrator on first start. Refused once any account exists, so it
-    /// cannot be used to add a second admin behind the existing one's back.
+    /// Creates the administrator on first start. Refused once an administrator exists, so
+    /// it cannot be used to add a second one behind the first one's back.
     pub async fn create_first_admin(
         &self,
         username: &str,
@@ -45,7 +45,7 @@ impl Services {
         };
         let actor = actor_of(&user);
         let mut tx = self.db.write().await?;
-        if repo::count(&mut tx).await? > 0 {
+        if repo::count_admins(&mut tx).await? > 0 {
             return Err(AppError::Conflict {
                 message: "an administrator already exists; sign in instead".into(),
                 field: None,

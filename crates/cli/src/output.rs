@@ -1,0 +1,131 @@
+//! What the CLI prints: JSON on stdout with `--json`, short text otherwise; errors on stderr
+//! with exit code 2 for bad input and 1 for everything else.
+#![allow(clippy::print_stdout)]
+
+use std::process::ExitCode;
+
+use serde::Serialize;
+use storelink_core::system::{ConnectionTestResult, ExternalSystem};
+use storelink_core::user::UserView;
+use storelink_core::AppError;
+
+pub struct Output {
+    pub json: bool,
+}
+
+fn to_json(value: &impl Serialize) -> Result<String, AppError> {
+    serde_json::to_string_pretty(value).map_err(AppError::internal)
+}
+
+impl Output {
+    fn print(&self, value: &impl Serialize, text: impl FnOnce() -> String) -> Result<(), AppError> {
+        if self.json {
+            println!("{}", to_json(value)?);
+        } else {
+            println!("{}", text());
+        }
+        Ok(())
+    }
+
+    pub fn system(&self, s: &ExternalSystem) -> Result<(), AppError> {
+        self.print(s, || {
+            let mut lines = vec![
+                format!("id:            {}", s.id),
+                format!("name:          {}", s.name),
+                format!("type:          {}", s.system_type),
+                format!("provider:      {}", s.provider),
+                format!("status:        {}", s.status),
+                format!("store_id:      {}", s.store_id.as_deref().unwrap_or("-")),
+                format!(
+                    "api_endpoint:  {}",
+                    s.api_endpoint.as_deref().unwrap_or("-")
+                ),
+                format!(
+                    "sync:          {} every {} s",
+                    if s.sync_enabled { "on" } else { "off" },
+                    s.sync_interval
+                ),
+                format!(
+                    "secrets saved: {}",
+                    if s.secret_fields.is_empty() {
+                        "-".to_owned()
+                    } else {
+                        s.secret_fields.join(", ")
+                    }
+                ),
+            ];
+            if let Some(msg) = &s.last_test_message {
+                lines.push(format!("last test:     {msg}"));
+            }
+            lines.join("\n")
+        })
+    }
+
+    pub fn systems(&self, list: &[ExternalSystem]) -> Result<(), AppError> {
+        self.print(&list, || {
+            if list.is_empty() {
+                return "no systems".to_owned();
+            }
+            list.iter()
+                .map(|s| {
+                    format!(
+                        "{}  {:<11} {:<9} {:<10} {}",
+                        s.id,
+                        s.system_type.as_str(),
+                        s.status.as_str(),
+                        s.store_id.as_deref().unwrap_or("-"),
+                        s.name
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join("\n")
+        })
+    }
+
+    pub fn user(&self, u: &UserView) -> Result<(), AppError> {
+        self.print(u, || {
+            format!("user {} ({}) created, id {}", u.username, u.role, u.id)
+        })
+    }
+
+    pub fn users(&self, list: &[UserView]) -> Result<(), AppError> {
+        self.print(&list, || {
+            list.iter()
+                .map(|u| format!("{:<20} {}", u.username, u.role))
+                .collect::<Vec<_>>()
+                .join("\n")
+        })
+    }
+
+    pub fn test_result(&self, r: &ConnectionTestResult) -> Result<(), AppError> {
+        self.print(r, || {
+            format!(
+                "{}: {} (status now {})",
+                if r.ok { "ok" } else { "failed" },
+                r.message,
+                r.status
+            )
+        })
+    }
+
+    pub fn done(&self, text: &str, json: &serde_json::Value) -> Result<(), AppError> {
+        self.print(json, || text.to_owned())
+    }
+
+    pub fn fail(&self, err: &AppError) -> ExitCode {
+        if self.json {
+            eprintln!("{}", to_json(err).unwrap_or_else(|_| err.to_string()));
+        } else {
+            match err {
+                AppError::Validation { errors } => {
+                    eprintln!("error: invalid input");
+                    for e in errors {
+                        eprintln!("  {}: {}", e.field, e.message);
+                    }
+                }
+                other => eprintln!("error: {other}"),
+            }
+        }
+        ExitCode::from(if err.is_bad_input() { 2 } else { 1 })
+    }
+}
