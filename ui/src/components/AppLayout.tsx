@@ -1,0 +1,78 @@
+import { ApiOutlined, LogoutOutlined, UserOutlined } from "@ant-design/icons";
+import { Avatar, Button, Layout, Menu, Space, Tag, Tooltip } from "antd";
+import type { ReactNode } from "react";
+import { useT } from "../i18n";
+import { roleLabel } from "../lib/labels";
+import { useLogout } from "../lib/queries";
+import { useErrorNotice } from "../lib/useErrorNotice";
+import type { UserView } from "../types";
+import { LangSwitch } from "./LangSwitch";
+
+const SIDER_WIDTH = 208;
+
+/** Ant Design Pro style frame: fixed dark side menu, header with user, role, language, logout. */
+export function AppLayout({
+  user,
+  version,
+  dataDir,
+  children,
+}: {
+  user: UserView;
+  version: string;
+  dataDir: string;
+  children: ReactNode;
+}) {
+  const t = useT();
+  const logout = useLogout();
+  const notifyError = useErrorNotice();
+
+  return (
+    <Layout style={{ minHeight: "100%" }}>
+      <Layout.Sider
+        width={SIDER_WIDTH}
+        theme="dark"
+        style={{ position: "fixed", insetBlock: 0, left: 0, overflow: "auto", zIndex: 20 }}
+      >
+        <div className="sl-brand">
+          <span className="sl-brand-mark">链</span>
+          <span>{t("app.name")}</span>
+        </div>
+        <Menu
+          theme="dark"
+          mode="inline"
+          selectedKeys={["systems"]}
+          items={[{ key: "systems", icon: <ApiOutlined />, label: t("menu.systems") }]}
+        />
+      </Layout.Sider>
+      <Layout style={{ marginLeft: SIDER_WIDTH }}>
+        <Layout.Header className="sl-header">
+          <Space size="middle">
+            <LangSwitch />
+            <Space size={8}>
+              <Avatar size="small" icon={<UserOutlined />} style={{ background: "#1677ff" }} />
+              <span data-testid="current-user">{user.username}</span>
+              <Tag color="blue" data-testid="current-role">
+                {roleLabel(t, user.role)}
+              </Tag>
+            </Space>
+            <Tooltip title={t("header.logout")}>
+              <Button
+                type="text"
+                icon={<LogoutOutlined />}
+                data-testid="logout"
+                loading={logout.isPending}
+                onClick={() => logout.mutate(undefined, { onError: notifyError })}
+              >
+                {t("header.logout")}
+              </Button>
+            </Tooltip>
+          </Space>
+        </Layout.Header>
+        <Layout.Content className="sl-content">{children}</Layout.Content>
+        <Layout.Footer className="sl-footer">
+          {t("app.footer", { version, dataDir })}
+        </Layout.Footer>
+      </Layout>
+    </Layout>
+  );
+}

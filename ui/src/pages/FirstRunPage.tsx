@@ -1,0 +1,88 @@
+import { LockOutlined, UserOutlined } from "@ant-design/icons";
+import { Button, Form, Input } from "antd";
+import { AuthShell } from "../components/AuthShell";
+import { useT } from "../i18n";
+import { appErrorOf, mapFieldErrors, toAntdFields } from "../lib/errors";
+import { useCreateFirstAdmin } from "../lib/queries";
+import { useErrorNotice } from "../lib/useErrorNotice";
+
+export const PASSWORD_MIN = 8;
+
+type AdminValues = { username: string; password: string; confirm: string };
+
+export function FirstRunPage() {
+  const t = useT();
+  const [form] = Form.useForm<AdminValues>();
+  const create = useCreateFirstAdmin();
+  const notifyError = useErrorNotice();
+
+  const onFinish = (v: AdminValues) => {
+    create.mutate(
+      { username: v.username.trim(), password: v.password },
+      {
+        onError: (e) => {
+          const err = appErrorOf(e);
+          if (err?.kind === "validation") {
+            const mapped = mapFieldErrors(
+              err.errors,
+              (f) => (f === "username" || f === "password" ? f : null),
+              t,
+            );
+            form.setFields(toAntdFields<AdminValues>(mapped));
+            if (mapped.unmatched.length === 0) return;
+          }
+          notifyError(e);
+        },
+      },
+    );
+  };
+
+  return (
+    <AuthShell title={t("auth.first_run_title")} subtitle={t("auth.first_run_subtitle")}>
+      <Form<AdminValues> form={form} layout="vertical" onFinish={onFinish} requiredMark={false}>
+        <Form.Item
+          name="username"
+          label={t("auth.username")}
+          rules={[{ required: true, whitespace: true, message: t("auth.username_required") }]}
+        >
+          <Input prefix={<UserOutlined />} autoComplete="username" autoFocus data-testid="admin-username" />
+        </Form.Item>
+        <Form.Item
+          name="password"
+          label={t("auth.password")}
+          rules={[
+            { required: true, message: t("auth.password_required") },
+            { min: PASSWORD_MIN, message: t("auth.password_min", { min: PASSWORD_MIN }) },
+          ]}
+          hasFeedback
+        >
+          <Input.Password prefix={<LockOutlined />} autoComplete="new-password" data-testid="admin-password" />
+        </Form.Item>
+        <Form.Item
+          name="confirm"
+          label={t("auth.password_confirm")}
+          dependencies={["password"]}
+          hasFeedback
+          rules={[
+            { required: true, message: t("auth.password_required") },
+            ({ getFieldValue }) => ({
+              validator: (_, value: string | undefined) =>
+                !value || getFieldValue("password") === value
+                  ? Promise.resolve()
+                  : Promise.reject(new Error(t("auth.password_mismatch"))),
+            }),
+          ]}
+        >
+          <Input.Password
+            prefix={<LockOutlined />}
+            autoComplete="new-password"
+            data-testid="admin-password-confirm"
+          />
+        </Form.Item>
+        <Button type="primary" htmlType="submit" block loading={create.isPending} data-testid="admin-submit">
+          {t("auth.first_run_submit")}
+        </Button>
+      </Form>
+    </AuthShell>
+  );
+}
