@@ -21,6 +21,8 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Show the data folder, database and keychain health.
+    Status,
     /// Staff accounts.
     #[command(subcommand)]
     Users(UsersCommand),

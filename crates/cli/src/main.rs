@@ -64,6 +64,22 @@ async fn dispatch(
     out: &Output,
 ) -> Result<(), AppError> {
     match command {
+        Command::Status => {
+            let status = services.status(None).await?;
+            let systems = services
+                .list_systems(
+                    actor,
+                    &SystemFilter {
+                        limit: Some(1000),
+                        ..Default::default()
+                    },
+                )
+                .await?
+                .items
+                .len();
+            let keychain = services.keychain_check().await;
+            out.status(&status, systems, keychain.as_ref().err())
+        }
         Command::Users(UsersCommand::Add { username, role }) => {
             let password = read_password()?;
             let user = services

@@ -8,6 +8,7 @@ use serde::Serialize;
 use storelink_core::system::{ConnectionTestResult, ExternalSystem};
 use storelink_core::user::UserView;
 use storelink_core::AppError;
+use storelink_service::AppStatus;
 
 pub struct Output {
     pub json: bool,
@@ -104,6 +105,31 @@ impl Output {
                 if r.ok { "ok" } else { "failed" },
                 r.message,
                 r.status
+            )
+        })
+    }
+
+    pub fn status(
+        &self,
+        status: &AppStatus,
+        systems: usize,
+        keychain_error: Option<&AppError>,
+    ) -> Result<(), AppError> {
+        let json = serde_json::json!({
+            "version": status.version,
+            "data_dir": status.data_dir,
+            "database": "ok",
+            "needs_admin": status.needs_admin,
+            "systems": systems,
+            "keychain": keychain_error.map_or_else(|| "ok".to_owned(), ToString::to_string),
+        });
+        self.print(&json, || {
+            format!(
+                "Storelink {}\ndata folder: {}\ndatabase:    ok\nsystems:     {systems}\nadmin:       {}\nkeychain:    {}",
+                status.version,
+                status.data_dir,
+                if status.needs_admin { "not created yet (the desktop app asks on first start)" } else { "present" },
+                keychain_error.map_or_else(|| "ok".to_owned(), ToString::to_string),
             )
         })
     }

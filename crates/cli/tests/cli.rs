@@ -242,6 +242,35 @@ fn bad_input_exits_2_and_names_the_field() {
 }
 
 #[test]
+fn status_reports_database_and_keychain() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let status = json(&storelink(dir.path(), &["--json", "status"], None, &[]));
+    assert_eq!(status["database"], "ok");
+    assert_eq!(status["keychain"], "ok");
+    assert_eq!(status["needs_admin"], true);
+    assert_eq!(status["systems"], 0);
+    let broken = storelink(
+        dir.path(),
+        &["status"],
+        None,
+        &[
+            ("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/bus"),
+            ("DISPLAY", ""),
+        ],
+    );
+    assert_eq!(
+        broken.code, 0,
+        "status reports, it does not fail: {}",
+        broken.stderr
+    );
+    assert!(
+        broken.stdout.contains("keychain:    keychain unavailable"),
+        "{}",
+        broken.stdout
+    );
+}
+
+#[test]
 fn duplicate_name_is_a_conflict_exit_2() {
     let dir = tempfile::tempdir().expect("tempdir");
     let add = |name: &str| {

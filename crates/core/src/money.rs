@@ -209,7 +209,7 @@ mod tests {
     #[test]
     fn more_than_two_decimals_is_refused() {
         assert!(from_json("296.805")
-            .unwrap_err()
+            .expect_err("must fail")
             .contains("too many decimal places"));
         assert!(from_json("\"1.001\"").is_err());
         assert_eq!(Money::parse_yuan("1.500"), Ok(Money::from_fen(150)));

@@ -86,7 +86,6 @@ pub struct SupplierOrder {
 #[cfg(test)]
 mod tests {
     use super::SupplierOrderStatus::*;
-    use super::*;
 
     #[test]
     fn lifecycle() {
@@ -99,7 +98,7 @@ mod tests {
         assert!(!Pending.can_become(Shipped));
         assert!(!Delivered.can_become(Cancelled));
         assert!(Cancelled.next_allowed().is_empty());
-        let err = Delivered.transition(Pending).unwrap_err();
+        let err = Delivered.transition(Pending).expect_err("must fail");
         assert!(err.to_string().contains("from delivered to pending"));
     }
 }

@@ -390,16 +390,28 @@ fn nested_secret_path(value: &Value) -> Option<String> {
     }
 }
 
-fn check_common(
-    v: &mut Violations,
-    name: Option<&str>,
-    provider: Option<&str>,
-    version: Option<&str>,
-    store_id: Option<&str>,
-    api_endpoint: Option<&str>,
-    webhook_url: Option<&str>,
+/// The fields a create and a patch share; `None` means "not given, not checked".
+#[derive(Default)]
+struct CommonFields<'a> {
+    name: Option<&'a str>,
+    provider: Option<&'a str>,
+    version: Option<&'a str>,
+    store_id: Option<&'a str>,
+    api_endpoint: Option<&'a str>,
+    webhook_url: Option<&'a str>,
     sync_interval: Option<i64>,
-) {
+}
+
+fn check_common(v: &mut Violations, f: CommonFields<'_>) {
+    let CommonFields {
+        name,
+        provider,
+        version,
+        store_id,
+        api_endpoint,
+        webhook_url,
+        sync_interval,
+    } = f;
     if let Some(name) = name {
         validate::required_text(v, "name", name, 100);
     }
@@ -451,13 +463,15 @@ impl NewSystem {
         let sync_interval = self.sync_interval.unwrap_or(SYNC_INTERVAL_DEFAULT);
         check_common(
             &mut v,
-            Some(&self.name),
-            Some(&self.provider),
-            self.version.as_deref(),
-            self.store_id.as_deref(),
-            api_endpoint.as_deref(),
-            webhook_url.as_deref(),
-            Some(sync_interval),
+            CommonFields {
+                name: Some(&self.name),
+                provider: Some(&self.provider),
+                version: self.version.as_deref(),
+                store_id: self.store_id.as_deref(),
+                api_endpoint: api_endpoint.as_deref(),
+                webhook_url: webhook_url.as_deref(),
+                sync_interval: Some(sync_interval),
+            },
         );
         v.into_result()?;
         let system_type = system_type.ok_or_else(|| AppError::internal("type checked above"))?;
@@ -575,13 +589,15 @@ impl SystemPatch {
         let webhook_url = self.webhook_url.or(split.webhook_url);
         check_common(
             &mut v,
-            self.name.as_deref(),
-            self.provider.as_deref(),
-            self.version.as_deref(),
-            self.store_id.as_deref(),
-            api_endpoint.as_deref().map(str::trim),
-            webhook_url.as_deref().map(str::trim),
-            self.sync_interval,
+            CommonFields {
+                name: self.name.as_deref(),
+                provider: self.provider.as_deref(),
+                version: self.version.as_deref(),
+                store_id: self.store_id.as_deref(),
+                api_endpoint: api_endpoint.as_deref().map(str::trim),
+                webhook_url: webhook_url.as_deref().map(str::trim),
+                sync_interval: self.sync_interval,
+            },
         );
         v.into_result()?;
         let clear = |x: Option<String>| x.map(|s| non_empty(Some(&s)));
@@ -699,7 +715,7 @@ mod tests {
             config: Some(json!([1, 2])),
             ..Default::default()
         };
-        let errs = errors(body.validate().unwrap_err());
+        let errs = errors(body.validate().expect_err("must fail"));
         let fields: Vec<_> = errs.iter().map(|(f, _)| f.as_str()).collect();
         assert_eq!(
             fields,
@@ -727,7 +743,7 @@ mod tests {
         body.config = Some(json!({"oauth": {"client_secret": "x"}}));
         body.secrets.insert("Bad Name".into(), "v".into());
         body.secrets.insert("empty".into(), String::new());
-        let errs = errors(body.validate().unwrap_err());
+        let errs = errors(body.validate().expect_err("must fail"));
         let fields: Vec<_> = errs.iter().map(|(f, _)| f.as_str()).collect();
         assert_eq!(
             fields,
@@ -782,7 +798,7 @@ mod tests {
             sync_interval: Some(100_000),
             ..Default::default()
         };
-        let errs = errors(bad.validate().unwrap_err());
+        let errs = errors(bad.validate().expect_err("must fail"));
         assert_eq!(errs[0].0, "status");
         assert_eq!(errs[1].0, "sync_interval");
         assert!(SystemPatch::default()

@@ -75,6 +75,13 @@ impl Keychain {
         .await
     }
 
+    /// Whether the keychain answers at all (a read of an entry that does not exist).
+    pub async fn check(&self) -> Result<(), AppError> {
+        self.get(Uuid::nil(), "reachability-check")
+            .await
+            .map(|_| ())
+    }
+
     /// Removes a secret; removing one that is not there is not an error.
     pub async fn delete(&self, system_id: Uuid, name: &str) -> Result<(), AppError> {
         let (service, account) = (self.service.clone(), Self::account(system_id, name));

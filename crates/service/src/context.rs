@@ -80,6 +80,11 @@ impl Services {
         })
     }
 
+    /// Whether secrets can be saved now; `Err` says why not and what to do.
+    pub async fn keychain_check(&self) -> Result<(), AppError> {
+        self.keychain.check().await
+    }
+
     pub async fn close(&self) {
         self.db.close().await;
     }
