@@ -205,6 +205,24 @@ describe("Storelink systems management", () => {
     assert.ok(text.includes("store-001"), `row shows the store: ${text}`);
     assert.ok(!text.includes(API_KEY), "the API key is never displayed");
     await screenshot("after-add");
+
+    // Only the core knows the name is taken: its conflict must land next to the name field.
+    await click("add-system");
+    await find("system-form");
+    await fill("field-name", SYSTEM);
+    await click("field-type");
+    await click("type-option-pos");
+    await fill("field-provider", "Meituan");
+    await fill("field-store-id", "store-001");
+    await click("system-form-submit");
+    await browser.waitUntil(
+      async () => (await fieldErrors("field-name")).some((t) => t.includes("同名")),
+      { timeout: TIMEOUT, timeoutMsg: "no duplicate-name error next to the name field" },
+    );
+    await click("system-form-cancel");
+    await waitGone("system-form");
+    const rows = await browser.$$(`[data-testid="system-row-${SYSTEM}"]`);
+    assert.equal(rows.length, 1, "the duplicate was not saved");
   });
 
   step("3. edits the sync interval, rejecting 5 and saving 600", async () => {
@@ -273,6 +291,24 @@ describe("Storelink systems management", () => {
     assert.ok(await absent(`edit-${SYSTEM}`), "edit must be hidden for floor_manager");
     assert.ok(await absent(`test-${SYSTEM}`), "test must be hidden for floor_manager");
     assert.ok(await absent(`delete-${SYSTEM}`), "delete must be hidden for floor_manager");
+
+    // Hiding buttons is only the mirror: the core itself must refuse the operation when the
+    // command is called directly over IPC.
+    const refusal = await browser.execute(async () => {
+      try {
+        await window.__TAURI_INTERNALS__.invoke("create_system", {
+          input: { name: "越权系统", type: "pos", provider: "X", secrets: {} },
+        });
+        return { kind: "allowed" };
+      } catch (e) {
+        return e;
+      }
+    });
+    assert.equal(refusal.kind, "forbidden", JSON.stringify(refusal));
+    assert.equal(refusal.role, "floor_manager");
+    const listed = JSON.parse(cli(["--json", "systems", "list"]));
+    const items = Array.isArray(listed) ? listed : listed.items;
+    assert.ok(!items.some((s) => s.name === "越权系统"), "the refused system must not exist");
   });
 
   step("7. the admin deletes the system", async () => {

@@ -123,7 +123,9 @@ function SystemForm({ system, onDone }: { system: ExternalSystem | null; onDone:
           <Button type="primary" htmlType="submit" loading={saving} data-testid="system-form-submit">
             {t("form.submit")}
           </Button>
-          <Button onClick={onDone}>{t("form.cancel")}</Button>
+          <Button onClick={onDone} data-testid="system-form-cancel">
+            {t("form.cancel")}
+          </Button>
         </Space>
       </Form.Item>
     </Form>
