@@ -61,17 +61,12 @@ pub enum SystemsCommand {
     Test { id: String },
 }
 
+/// Settings both `add` and `update` take.
 #[derive(Debug, Args)]
-pub struct AddArgs {
-    #[arg(long)]
-    pub name: String,
-    /// pos, supplier, member, payment, delivery, erp, reservation or ecommerce.
-    #[arg(long = "type")]
-    pub system_type: String,
-    #[arg(long)]
-    pub provider: String,
+pub struct SettingArgs {
     #[arg(long)]
     pub version: Option<String>,
+    /// An empty value clears it (update).
     #[arg(long)]
     pub store_id: Option<String>,
     #[arg(long)]
@@ -89,6 +84,19 @@ pub struct AddArgs {
     /// Read the API key from the first line of standard input.
     #[arg(long)]
     pub api_key_stdin: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct AddArgs {
+    #[arg(long)]
+    pub name: String,
+    /// pos, supplier, member, payment, delivery, erp, reservation or ecommerce.
+    #[arg(long = "type")]
+    pub system_type: String,
+    #[arg(long)]
+    pub provider: String,
+    #[command(flatten)]
+    pub settings: SettingArgs,
 }
 
 #[derive(Debug, Args)]
@@ -111,20 +119,6 @@ pub struct UpdateArgs {
     /// active or inactive.
     #[arg(long)]
     pub status: Option<String>,
-    /// An empty value clears it.
-    #[arg(long)]
-    pub store_id: Option<String>,
-    #[arg(long)]
-    pub api_endpoint: Option<String>,
-    #[arg(long)]
-    pub webhook_url: Option<String>,
-    #[arg(long)]
-    pub config: Option<String>,
-    #[arg(long)]
-    pub sync_enabled: Option<bool>,
-    #[arg(long)]
-    pub sync_interval: Option<i64>,
-    /// Replace the API key with the first line of standard input.
-    #[arg(long)]
-    pub api_key_stdin: bool,
+    #[command(flatten)]
+    pub settings: SettingArgs,
 }

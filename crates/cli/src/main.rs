@@ -4,6 +4,7 @@
 mod args;
 mod output;
 
+use std::collections::BTreeMap;
 use std::io::{BufRead, IsTerminal};
 use std::process::ExitCode;
 
@@ -12,7 +13,7 @@ use storelink_core::system::{NewSystem, SystemFilter, SystemPatch};
 use storelink_core::{Actor, AppError, Rule};
 use storelink_service::{default_data_dir, Services};
 
-use args::{Cli, Command, SystemsCommand, UsersCommand};
+use args::{Cli, Command, SettingArgs, SystemsCommand, UsersCommand};
 use output::Output;
 
 fn main() -> ExitCode {
@@ -100,24 +101,29 @@ async fn systems(
 ) -> Result<(), AppError> {
     match cmd {
         SystemsCommand::Add(a) => {
-            let mut input = NewSystem {
+            let SettingArgs {
+                version,
+                store_id,
+                api_endpoint,
+                webhook_url,
+                config,
+                sync_enabled,
+                sync_interval,
+                api_key_stdin,
+            } = a.settings;
+            let input = NewSystem {
                 name: a.name,
                 system_type: a.system_type,
                 provider: a.provider,
-                version: a.version,
-                store_id: a.store_id,
-                api_endpoint: a.api_endpoint,
-                webhook_url: a.webhook_url,
-                config: a.config.as_deref().map(parse_config).transpose()?,
-                sync_enabled: a.sync_enabled,
-                sync_interval: a.sync_interval,
-                secrets: Default::default(),
+                version,
+                store_id,
+                api_endpoint,
+                webhook_url,
+                config: config.as_deref().map(parse_config).transpose()?,
+                sync_enabled,
+                sync_interval,
+                secrets: api_key_from_stdin(api_key_stdin)?,
             };
-            if a.api_key_stdin {
-                input
-                    .secrets
-                    .insert("api_key".into(), read_stdin_line("api_key")?);
-            }
             out.system(&services.create_system(actor, input).await?)
         }
         SystemsCommand::List(f) => {
@@ -164,23 +170,30 @@ async fn systems(
             }
         }
         SystemsCommand::Update(u) => {
-            let mut patch = SystemPatch {
+            let SettingArgs {
+                version,
+                store_id,
+                api_endpoint,
+                webhook_url,
+                config,
+                sync_enabled,
+                sync_interval,
+                api_key_stdin,
+            } = u.settings;
+            let patch = SystemPatch {
                 name: u.name,
                 provider: u.provider,
+                version,
                 status: u.status,
-                store_id: u.store_id,
-                api_endpoint: u.api_endpoint,
-                webhook_url: u.webhook_url,
-                config: u.config.as_deref().map(parse_config).transpose()?,
-                sync_enabled: u.sync_enabled,
-                sync_interval: u.sync_interval,
-                ..Default::default()
+                store_id,
+                api_endpoint,
+                webhook_url,
+                config: config.as_deref().map(parse_config).transpose()?,
+                sync_enabled,
+                sync_interval,
+                secrets: api_key_from_stdin(api_key_stdin)?,
+                clear_secrets: Vec::new(),
             };
-            if u.api_key_stdin {
-                patch
-                    .secrets
-                    .insert("api_key".into(), read_stdin_line("api_key")?);
-            }
             out.system(&services.update_system(actor, &u.id, patch).await?)
         }
     }
@@ -194,6 +207,14 @@ fn parse_config(text: &str) -> Result<serde_json::Value, AppError> {
             format!("config is not valid JSON: {e}"),
         )
     })
+}
+
+fn api_key_from_stdin(wanted: bool) -> Result<BTreeMap<String, String>, AppError> {
+    let mut secrets = BTreeMap::new();
+    if wanted {
+        secrets.insert("api_key".to_owned(), read_stdin_line("api_key")?);
+    }
+    Ok(secrets)
 }
 
 /// One line from stdin, so a secret never appears in the process list or shell history.

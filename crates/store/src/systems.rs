@@ -17,14 +17,25 @@ const COLUMNS: &str = "id, name, type, provider, version, status, store_id, api_
     secret_fields, last_test_at, last_test_latency_ms, last_test_error_class, \
     last_test_message, created_at, updated_at";
 
-fn duplicate_name(system: &ExternalSystem) -> AppError {
-    let store = system.store_id.as_deref().unwrap_or("(no store)");
+/// The conflict a person sees when the name is taken in the store.
+pub fn duplicate_name(store_id: Option<&str>, name: &str) -> AppError {
+    let store = store_id.unwrap_or("(no store)");
     AppError::Conflict {
         message: format!(
-            "a system named `{}` already exists in store {store}; choose another name",
-            system.name
+            "a system named `{name}` already exists in store {store}; choose another name"
         ),
         field: Some("name".into()),
+    }
+}
+
+/// Maps a write failure: the unique name index becomes the name conflict.
+fn write_error(system: &ExternalSystem) -> impl FnOnce(sqlx::Error) -> AppError + '_ {
+    move |e| {
+        if is_unique_violation(&e) {
+            duplicate_name(system.store_id.as_deref(), &system.name)
+        } else {
+            db_error(e)
+        }
     }
 }
 
@@ -88,13 +99,7 @@ pub async fn insert(conn: &mut SqliteConnection, s: &ExternalSystem) -> Result<(
     bind_all(sqlx::query(&sql), s)?
         .execute(conn)
         .await
-        .map_err(|e| {
-            if is_unique_violation(&e) {
-                duplicate_name(s)
-            } else {
-                db_error(e)
-            }
-        })?;
+        .map_err(write_error(s))?;
     Ok(())
 }
 
@@ -136,13 +141,7 @@ pub async fn update(conn: &mut SqliteConnection, s: &ExternalSystem) -> Result<(
     let done = bind_all(sqlx::query(sql), s)?
         .execute(conn)
         .await
-        .map_err(|e| {
-            if is_unique_violation(&e) {
-                duplicate_name(s)
-            } else {
-                db_error(e)
-            }
-        })?;
+        .map_err(write_error(s))?;
     if done.rows_affected() == 0 {
         return Err(AppError::not_found("system", s.id));
     }

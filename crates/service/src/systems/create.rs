@@ -25,14 +25,7 @@ impl Services {
         {
             let mut conn = self.db.read().await?;
             if repo::name_taken(&mut conn, valid.store_id.as_deref(), &valid.name, None).await? {
-                return Err(AppError::Conflict {
-                    message: format!(
-                        "a system named `{}` already exists in store {}; choose another name",
-                        valid.name,
-                        valid.store_id.as_deref().unwrap_or("(no store)")
-                    ),
-                    field: Some("name".into()),
-                });
+                return Err(repo::duplicate_name(valid.store_id.as_deref(), &valid.name));
             }
         }
         let now = now();

@@ -41,14 +41,10 @@ impl Services {
             )
             .await?
             {
-                return Err(AppError::Conflict {
-                    message: format!(
-                        "a system named `{}` already exists in store {}; choose another name",
-                        preview.name,
-                        preview.store_id.as_deref().unwrap_or("(no store)")
-                    ),
-                    field: Some("name".into()),
-                });
+                return Err(repo::duplicate_name(
+                    preview.store_id.as_deref(),
+                    &preview.name,
+                ));
             }
         }
 
