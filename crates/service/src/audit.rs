@@ -26,14 +26,49 @@ pub(crate) async fn record(
     actor: &Actor,
     change: Change<'_>,
 ) -> Result<(), AppError> {
+    write(
+        conn,
+        &actor.username,
+        actor.role.as_str(),
+        change.op.as_str(),
+        change,
+    )
+    .await
+}
+
+/// A failed sign-in: nobody is signed in, so the name typed is recorded as it was given.
+pub(crate) async fn record_failed_sign_in(
+    conn: &mut SqliteConnection,
+    username: &str,
+) -> Result<(), AppError> {
+    let change = Change {
+        op: Operation::UsersView,
+        entity: "session",
+        entity_id: None,
+        outcome: AuditOutcome::Failed,
+        before: None,
+        after: None,
+        detail: Some("sign-in failed".into()),
+    };
+    let typed: String = username.trim().chars().take(64).collect();
+    write(conn, &typed, "anonymous", "sign_in".into(), change).await
+}
+
+async fn write(
+    conn: &mut SqliteConnection,
+    who: &str,
+    role: &str,
+    action: String,
+    change: Change<'_>,
+) -> Result<(), AppError> {
     repo::insert(
         conn,
         &AuditEntry {
             id: new_id(),
             at: now(),
-            actor: actor.username.clone(),
-            actor_role: actor.role.as_str().to_owned(),
-            action: change.op.as_str(),
+            actor: who.to_owned(),
+            actor_role: role.to_owned(),
+            action,
             entity: change.entity.to_owned(),
             entity_id: change.entity_id,
             outcome: change.outcome,

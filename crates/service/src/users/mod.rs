@@ -10,7 +10,7 @@ use storelink_core::{Actor, AppError, Operation, Role};
 use storelink_store::{db_error, users as repo};
 use uuid::Uuid;
 
-use crate::audit::{record, Change};
+use crate::audit::{record, record_failed_sign_in, Change};
 use crate::Services;
 
 fn actor_of(user: &UserView) -> Actor {
@@ -103,25 +103,7 @@ impl Services {
                 Ok((user, actor))
             }
             _ => {
-                let someone = Actor {
-                    user_id: None,
-                    username: username.trim().chars().take(64).collect(),
-                    role: Role::Staff,
-                };
-                record(
-                    &mut tx,
-                    &someone,
-                    Change {
-                        op: Operation::UsersView,
-                        entity: "session",
-                        entity_id: None,
-                        outcome: AuditOutcome::Failed,
-                        before: None,
-                        after: None,
-                        detail: Some("sign-in failed".into()),
-                    },
-                )
-                .await?;
+                record_failed_sign_in(&mut tx, username).await?;
                 tx.commit().await.map_err(db_error)?;
                 Err(AppError::BadCredentials)
             }
