@@ -142,10 +142,16 @@ pub async fn update(conn: &mut SqliteConnection, s: &ExternalSystem) -> Result<(
         .execute(conn)
         .await
         .map_err(write_error(s))?;
+    one_row(done, s.id)
+}
+
+/// A write aimed at one live system: touching none means it is gone (or never was).
+fn one_row(done: sqlx::sqlite::SqliteQueryResult, id: Uuid) -> Result<(), AppError> {
     if done.rows_affected() == 0 {
-        return Err(AppError::not_found("system", s.id));
+        Err(AppError::not_found("system", id))
+    } else {
+        Ok(())
     }
-    Ok(())
 }
 
 /// A live (not deleted) system.
@@ -228,10 +234,7 @@ pub async fn soft_delete(
     .execute(conn)
     .await
     .map_err(db_error)?;
-    if done.rows_affected() == 0 {
-        return Err(AppError::not_found("system", id));
-    }
-    Ok(())
+    one_row(done, id)
 }
 
 /// Count of live systems; also used by tests to prove nothing was half-saved.
@@ -258,10 +261,7 @@ pub async fn set_status(
     .execute(conn)
     .await
     .map_err(db_error)?;
-    if done.rows_affected() == 0 {
-        return Err(AppError::not_found("system", id));
-    }
-    Ok(())
+    one_row(done, id)
 }
 
 /// The outcome of a connection test; touches only the status and the last_test_* fields so
@@ -293,10 +293,7 @@ pub async fn record_test(
     .execute(conn)
     .await
     .map_err(db_error)?;
-    if done.rows_affected() == 0 {
-        return Err(AppError::not_found("system", id));
-    }
-    Ok(())
+    one_row(done, id)
 }
 
 /// Whether a live system with this name exists in the store (checked before touching the
