@@ -109,8 +109,8 @@ export type NewSystem = {
 };
 
 /**
- *  Every operation the core performs for a person. Webhook receipt is not here: it carries
- *  no user and is checked by signature instead.
+ *  Every operation the core performs for a person. Webhook receipt is not here: it
+ *  carries no user and is checked by signature instead.
  */
 export type Operation = "systems_view" | "systems_create" | "systems_update" | "systems_delete" | "systems_test" | "pos_transactions_view" | "pos_transactions_create" | "supplier_orders_view" | "supplier_orders_create" | "members_view" | "members_sync" | "reservations_view" | "reservations_sync" | "reservations_update_status" | "sync_logs_view" | "sync_run" | "conflicts_resolve" | "users_view" | "users_manage" | "terminals_manage" | "audit_view" | "backups_manage";
 
@@ -123,9 +123,11 @@ export type Page<T> = {
 	next_cursor: string | null,
 };
 
-export type Role = "admin" | "store_manager" | "floor_manager" | "warehouse_manager" | "customer_manager" | 
-/**  Any other signed-in staff member: reads lists and records POS transactions. */
-"staff";
+/**
+ *  Staff roles of the seeds' permission tables; `staff` is any other signed-in staff
+ *  member, who reads lists and records POS transactions.
+ */
+export type Role = "admin" | "store_manager" | "floor_manager" | "warehouse_manager" | "customer_manager" | "staff";
 
 /**  Which rule a field broke, with the figures the message needs (the UI translates by code). */
 export type Rule = { code: "required" } | { code: "too_long"; max: number } | { code: "out_of_range"; min: number; max: number } | { code: "one_of"; allowed: string[] } | { code: "url" } | { code: "phone_cn" } | { code: "email" } | { code: "json" } | { code: "money_format" } | { code: "sum_mismatch"; expected: string; actual: string } | { code: "transition"; from: string; to: string } | { code: "unique" } | { code: "format"; expected: string };

@@ -6,8 +6,6 @@ use serde_json::Value;
 use specta::Type;
 use uuid::Uuid;
 
-use crate::system::string_enum;
-
 string_enum!(ConflictStatus { Open => "open", Resolved => "resolved" });
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]

@@ -7,7 +7,6 @@ use specta::Type;
 use uuid::Uuid;
 
 use crate::money::Money;
-use crate::system::string_enum;
 
 string_enum!(CustomerType { Individual => "individual", Company => "company" });
 string_enum!(ProductStatus { Active => "active", Inactive => "inactive", Discontinued => "discontinued" });

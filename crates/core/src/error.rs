@@ -4,55 +4,26 @@
 use serde::{Deserialize, Serialize};
 use specta::Type;
 
-/// Error classes of seed 004 §8.1. Every failure talking to a vendor gets exactly one.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Type)]
-#[serde(rename_all = "snake_case")]
-pub enum ErrorClass {
-    AuthenticationError,
-    AuthorizationError,
-    NetworkError,
-    TimeoutError,
-    ValidationError,
-    BusinessLogicError,
-    RateLimitError,
-    UnknownError,
-}
+string_enum!(
+    /// Error classes of seed 004 §8.1. Every failure talking to a vendor gets exactly one.
+    ErrorClass {
+    AuthenticationError => "authentication_error",
+    AuthorizationError => "authorization_error",
+    NetworkError => "network_error",
+    TimeoutError => "timeout_error",
+    ValidationError => "validation_error",
+    BusinessLogicError => "business_logic_error",
+    RateLimitError => "rate_limit_error",
+    UnknownError => "unknown_error",
+});
 
 impl ErrorClass {
-    pub const ALL: [ErrorClass; 8] = [
-        Self::AuthenticationError,
-        Self::AuthorizationError,
-        Self::NetworkError,
-        Self::TimeoutError,
-        Self::ValidationError,
-        Self::BusinessLogicError,
-        Self::RateLimitError,
-        Self::UnknownError,
-    ];
-
     /// Only transient failures are worth repeating; the rest need a person.
     pub fn is_retryable(self) -> bool {
         matches!(
             self,
             Self::NetworkError | Self::TimeoutError | Self::RateLimitError
         )
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::AuthenticationError => "authentication_error",
-            Self::AuthorizationError => "authorization_error",
-            Self::NetworkError => "network_error",
-            Self::TimeoutError => "timeout_error",
-            Self::ValidationError => "validation_error",
-            Self::BusinessLogicError => "business_logic_error",
-            Self::RateLimitError => "rate_limit_error",
-            Self::UnknownError => "unknown_error",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|c| c.as_str() == s)
     }
 }
 
@@ -216,7 +187,8 @@ mod tests {
     #[test]
     fn only_transient_classes_retry() {
         let retryable: Vec<_> = ErrorClass::ALL
-            .into_iter()
+            .iter()
+            .copied()
             .filter(|c| c.is_retryable())
             .collect();
         assert_eq!(
@@ -231,7 +203,7 @@ mod tests {
 
     #[test]
     fn class_names_round_trip() {
-        for class in ErrorClass::ALL {
+        for &class in ErrorClass::ALL {
             assert_eq!(ErrorClass::parse(class.as_str()), Some(class));
             let json = serde_json::to_string(&class).unwrap_or_default();
             assert_eq!(json, format!("\"{}\"", class.as_str()));

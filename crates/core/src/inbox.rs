@@ -5,8 +5,6 @@ use serde::{Deserialize, Serialize};
 use specta::Type;
 use uuid::Uuid;
 
-use crate::system::string_enum;
-
 string_enum!(InboxStatus { Received => "received", Processed => "processed", Failed => "failed" });
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]

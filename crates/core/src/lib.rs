@@ -1,6 +1,9 @@
 //! Storelink domain: the seeds' entities, their status machines and validation rules,
 //! roles and permissions, and the error type that crosses every boundary. No I/O here.
 
+#[macro_use]
+mod string_enum;
+
 pub mod audit;
 pub mod conflict;
 pub mod erp;

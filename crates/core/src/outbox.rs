@@ -7,7 +7,6 @@ use specta::Type;
 use uuid::Uuid;
 
 use crate::error::ErrorClass;
-use crate::system::string_enum;
 
 string_enum!(OutboxStatus {
     Pending => "pending",

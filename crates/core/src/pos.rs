@@ -8,7 +8,6 @@ use uuid::Uuid;
 
 use crate::error::{AppError, Rule, Violations};
 use crate::money::Money;
-use crate::system::string_enum;
 use crate::validate;
 
 string_enum!(TransactionType { Sale => "sale", Refund => "refund", Void => "void" });

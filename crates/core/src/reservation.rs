@@ -9,7 +9,6 @@ use uuid::Uuid;
 use crate::error::{AppError, Rule};
 use crate::money::Money;
 use crate::pos::RecordSyncStatus;
-use crate::system::string_enum;
 
 string_enum!(ReservationStatus {
     Pending => "pending",
@@ -159,5 +158,10 @@ mod tests {
             Some(ReservationEvent::Cancelled)
         );
         assert_eq!(ReservationEvent::parse("reservation.deleted"), None);
+        // The wire name is the seed's event name, not a derived one.
+        let json = serde_json::to_string(&ReservationEvent::Created).unwrap_or_default();
+        assert_eq!(json, "\"reservation.created\"");
+        let back: Option<ReservationEvent> = serde_json::from_str("\"reservation.updated\"").ok();
+        assert_eq!(back, Some(ReservationEvent::Updated));
     }
 }

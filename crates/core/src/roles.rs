@@ -7,83 +7,50 @@ use uuid::Uuid;
 
 use crate::error::AppError;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Type)]
-#[serde(rename_all = "snake_case")]
-pub enum Role {
-    Admin,
-    StoreManager,
-    FloorManager,
-    WarehouseManager,
-    CustomerManager,
-    /// Any other signed-in staff member: reads lists and records POS transactions.
-    Staff,
-}
+string_enum!(
+    /// Staff roles of the seeds' permission tables; `staff` is any other signed-in staff
+    /// member, who reads lists and records POS transactions.
+    Role {
+    Admin => "admin",
+    StoreManager => "store_manager",
+    FloorManager => "floor_manager",
+    WarehouseManager => "warehouse_manager",
+    CustomerManager => "customer_manager",
+    Staff => "staff",
+});
 
-impl Role {
-    pub const ALL: [Role; 6] = [
-        Role::Admin,
-        Role::StoreManager,
-        Role::FloorManager,
-        Role::WarehouseManager,
-        Role::CustomerManager,
-        Role::Staff,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Admin => "admin",
-            Role::StoreManager => "store_manager",
-            Role::FloorManager => "floor_manager",
-            Role::WarehouseManager => "warehouse_manager",
-            Role::CustomerManager => "customer_manager",
-            Role::Staff => "staff",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Role> {
-        Role::ALL.into_iter().find(|r| r.as_str() == s)
-    }
-}
-
-impl std::fmt::Display for Role {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// Every operation the core performs for a person. Webhook receipt is not here: it carries
-/// no user and is checked by signature instead.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Type)]
-#[serde(rename_all = "snake_case")]
-pub enum Operation {
-    SystemsView,
-    SystemsCreate,
-    SystemsUpdate,
-    SystemsDelete,
-    SystemsTest,
-    PosTransactionsView,
-    PosTransactionsCreate,
-    SupplierOrdersView,
-    SupplierOrdersCreate,
-    MembersView,
-    MembersSync,
-    ReservationsView,
-    ReservationsSync,
-    ReservationsUpdateStatus,
-    SyncLogsView,
-    SyncRun,
-    ConflictsResolve,
-    UsersView,
-    UsersManage,
-    TerminalsManage,
-    AuditView,
-    BackupsManage,
-}
+string_enum!(
+    /// Every operation the core performs for a person. Webhook receipt is not here: it
+    /// carries no user and is checked by signature instead.
+    Operation {
+    SystemsView => "systems_view",
+    SystemsCreate => "systems_create",
+    SystemsUpdate => "systems_update",
+    SystemsDelete => "systems_delete",
+    SystemsTest => "systems_test",
+    PosTransactionsView => "pos_transactions_view",
+    PosTransactionsCreate => "pos_transactions_create",
+    SupplierOrdersView => "supplier_orders_view",
+    SupplierOrdersCreate => "supplier_orders_create",
+    MembersView => "members_view",
+    MembersSync => "members_sync",
+    ReservationsView => "reservations_view",
+    ReservationsSync => "reservations_sync",
+    ReservationsUpdateStatus => "reservations_update_status",
+    SyncLogsView => "sync_logs_view",
+    SyncRun => "sync_run",
+    ConflictsResolve => "conflicts_resolve",
+    UsersView => "users_view",
+    UsersManage => "users_manage",
+    TerminalsManage => "terminals_manage",
+    AuditView => "audit_view",
+    BackupsManage => "backups_manage",
+});
 
 use Operation as Op;
 use Role as R;
 
-const ANY: &[Role] = &Role::ALL;
+const ANY: &[Role] = Role::ALL;
 const MANAGERS: &[Role] = &[R::Admin, R::StoreManager];
 
 /// The permission table. Rows come straight from the seeds:
@@ -117,40 +84,6 @@ pub fn allowed_roles(op: Operation) -> &'static [Role] {
     }
 }
 
-impl Operation {
-    pub const ALL: [Operation; 22] = [
-        Op::SystemsView,
-        Op::SystemsCreate,
-        Op::SystemsUpdate,
-        Op::SystemsDelete,
-        Op::SystemsTest,
-        Op::PosTransactionsView,
-        Op::PosTransactionsCreate,
-        Op::SupplierOrdersView,
-        Op::SupplierOrdersCreate,
-        Op::MembersView,
-        Op::MembersSync,
-        Op::ReservationsView,
-        Op::ReservationsSync,
-        Op::ReservationsUpdateStatus,
-        Op::SyncLogsView,
-        Op::SyncRun,
-        Op::ConflictsResolve,
-        Op::UsersView,
-        Op::UsersManage,
-        Op::TerminalsManage,
-        Op::AuditView,
-        Op::BackupsManage,
-    ];
-
-    pub fn as_str(self) -> String {
-        serde_json::to_value(self)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_owned))
-            .unwrap_or_default()
-    }
-}
-
 /// Who is acting: a signed-in person, or the headless CLI acting as the local administrator.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
 pub struct Actor {
@@ -179,7 +112,7 @@ impl Actor {
             Ok(())
         } else {
             Err(AppError::Forbidden {
-                operation: op.as_str(),
+                operation: op.as_str().to_owned(),
                 role: self.role.as_str().to_owned(),
             })
         }
@@ -187,7 +120,8 @@ impl Actor {
 
     pub fn permissions(&self) -> Vec<Operation> {
         Operation::ALL
-            .into_iter()
+            .iter()
+            .copied()
             .filter(|op| self.can(*op))
             .collect()
     }
@@ -207,7 +141,7 @@ mod tests {
 
     #[test]
     fn seed_000_permission_table() {
-        for role in Role::ALL {
+        for &role in Role::ALL {
             let a = actor(role);
             let manager = matches!(role, R::Admin | R::StoreManager);
             assert_eq!(a.can(Op::SystemsCreate), manager, "{role}");
@@ -229,7 +163,7 @@ mod tests {
 
     #[test]
     fn seed_002_permission_table() {
-        for role in Role::ALL {
+        for &role in Role::ALL {
             let a = actor(role);
             let manager = matches!(role, R::Admin | R::StoreManager);
             assert_eq!(
@@ -260,7 +194,7 @@ mod tests {
 
     #[test]
     fn role_names_round_trip() {
-        for role in Role::ALL {
+        for &role in Role::ALL {
             assert_eq!(Role::parse(role.as_str()), Some(role));
         }
         assert_eq!(Role::parse("root"), None);

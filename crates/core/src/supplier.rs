@@ -8,7 +8,6 @@ use uuid::Uuid;
 
 use crate::error::{AppError, Rule};
 use crate::money::Money;
-use crate::system::string_enum;
 
 string_enum!(SupplierOrderType { Purchase => "purchase", Return => "return" });
 string_enum!(SupplierOrderStatus {

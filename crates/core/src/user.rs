@@ -37,7 +37,7 @@ pub fn validate_new_user(username: &str, password: &str, role: &str) -> Result<R
         );
     }
     validate_password(&mut v, password);
-    let role_ok = validate::one_of(&mut v, "role", role, &Role::ALL.map(Role::as_str));
+    let role_ok = validate::one_of(&mut v, "role", role, Role::NAMES);
     v.into_result()?;
     match Role::parse(role) {
         Some(r) if role_ok => Ok(r),

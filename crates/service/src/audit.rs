@@ -51,14 +51,14 @@ pub(crate) async fn record_failed_sign_in(
         detail: Some("sign-in failed".into()),
     };
     let typed: String = username.trim().chars().take(64).collect();
-    write(conn, &typed, "anonymous", "sign_in".into(), change).await
+    write(conn, &typed, "anonymous", "sign_in", change).await
 }
 
 async fn write(
     conn: &mut SqliteConnection,
     who: &str,
     role: &str,
-    action: String,
+    action: &str,
     change: Change<'_>,
 ) -> Result<(), AppError> {
     repo::insert(
@@ -68,7 +68,7 @@ async fn write(
             at: now(),
             actor: who.to_owned(),
             actor_role: role.to_owned(),
-            action,
+            action: action.to_owned(),
             entity: change.entity.to_owned(),
             entity_id: change.entity_id,
             outcome: change.outcome,
