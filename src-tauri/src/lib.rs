@@ -5,6 +5,10 @@ mod commands;
 mod state;
 
 use specta_typescript::Typescript;
+use storelink_core::system::{
+    SystemStatus, SystemType, SETTABLE_STATUSES, SYNC_INTERVAL_DEFAULT, SYNC_INTERVAL_MAX,
+    SYNC_INTERVAL_MIN,
+};
 use tauri::Manager;
 use tauri_specta::{collect_commands, Builder};
 
@@ -26,6 +30,13 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             commands::delete_system,
             commands::test_system,
         ])
+        // The UI's pick lists and limits come from the core, never from a copy.
+        .constant("SYSTEM_TYPES", SystemType::NAMES)
+        .constant("SYSTEM_STATUSES", SystemStatus::NAMES)
+        .constant("EDITABLE_STATUSES", SETTABLE_STATUSES)
+        .constant("SYNC_INTERVAL_MIN", SYNC_INTERVAL_MIN)
+        .constant("SYNC_INTERVAL_MAX", SYNC_INTERVAL_MAX)
+        .constant("SYNC_INTERVAL_DEFAULT", SYNC_INTERVAL_DEFAULT)
         // All integers crossing IPC (fen, counts, milliseconds) are far below 2^53.
         .dangerously_cast_bigints_to_number()
         // One TypeScript type per Rust type: our types serialize and deserialize alike.

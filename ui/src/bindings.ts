@@ -19,6 +19,19 @@ export const commands = {
 	testSystem: (id: string) => typedError<ConnectionTestResult, AppError>(__TAURI_INVOKE("test_system", { id })),
 };
 
+/* Constants */
+export const EDITABLE_STATUSES = ["active","inactive"] as const;
+
+export const SYNC_INTERVAL_DEFAULT = 300 as const;
+
+export const SYNC_INTERVAL_MAX = 86400 as const;
+
+export const SYNC_INTERVAL_MIN = 30 as const;
+
+export const SYSTEM_STATUSES = ["active","inactive","error","testing"] as const;
+
+export const SYSTEM_TYPES = ["pos","supplier","member","payment","delivery","erp","reservation","ecommerce"] as const;
+
 /* Types */
 export type AppError = { kind: "validation"; errors: FieldError[] } | { kind: "not_found"; entity: string; id: string } | { kind: "conflict"; message: string; field: string | null } | { kind: "forbidden"; operation: string; role: string } | { kind: "unauthenticated" } | { kind: "bad_credentials" } | 
 /**  The OS keychain could not be used; `remedy` tells the person what to do. */

@@ -20,22 +20,12 @@ export type {
   UserView,
 } from "./bindings";
 
-export const SYSTEM_TYPES = [
-  "pos",
-  "supplier",
-  "member",
-  "payment",
-  "delivery",
-  "erp",
-  "reservation",
-  "ecommerce",
-] as const;
-
-export const SYSTEM_STATUSES = ["active", "inactive", "error", "testing"] as const;
-
-/** Statuses an operator may set by hand (error/testing are set by the core). */
-export const EDITABLE_STATUSES = ["active", "inactive"] as const;
-
-export const SYNC_INTERVAL_MIN = 30;
-export const SYNC_INTERVAL_MAX = 86400;
-export const SYNC_INTERVAL_DEFAULT = 300;
+// Pick lists and limits are generated from the core's own constants.
+export {
+  EDITABLE_STATUSES,
+  SYNC_INTERVAL_DEFAULT,
+  SYNC_INTERVAL_MAX,
+  SYNC_INTERVAL_MIN,
+  SYSTEM_STATUSES,
+  SYSTEM_TYPES,
+} from "./bindings";
