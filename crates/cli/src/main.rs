@@ -101,28 +101,20 @@ async fn systems(
 ) -> Result<(), AppError> {
     match cmd {
         SystemsCommand::Add(a) => {
-            let SettingArgs {
-                version,
-                store_id,
-                api_endpoint,
-                webhook_url,
-                config,
-                sync_enabled,
-                sync_interval,
-                api_key_stdin,
-            } = a.settings;
+            let settings = a.settings;
+            let (config, secrets) = (settings.config_json()?, settings.secrets()?);
             let input = NewSystem {
                 name: a.name,
                 system_type: a.system_type,
                 provider: a.provider,
-                version,
-                store_id,
-                api_endpoint,
-                webhook_url,
-                config: config.as_deref().map(parse_config).transpose()?,
-                sync_enabled,
-                sync_interval,
-                secrets: api_key_from_stdin(api_key_stdin)?,
+                version: settings.version,
+                store_id: settings.store_id,
+                api_endpoint: settings.api_endpoint,
+                webhook_url: settings.webhook_url,
+                config,
+                sync_enabled: settings.sync_enabled,
+                sync_interval: settings.sync_interval,
+                secrets,
             };
             out.system(&services.create_system(actor, input).await?)
         }
@@ -170,28 +162,20 @@ async fn systems(
             }
         }
         SystemsCommand::Update(u) => {
-            let SettingArgs {
-                version,
-                store_id,
-                api_endpoint,
-                webhook_url,
-                config,
-                sync_enabled,
-                sync_interval,
-                api_key_stdin,
-            } = u.settings;
+            let settings = u.settings;
+            let (config, secrets) = (settings.config_json()?, settings.secrets()?);
             let patch = SystemPatch {
                 name: u.name,
                 provider: u.provider,
-                version,
+                version: settings.version,
                 status: u.status,
-                store_id,
-                api_endpoint,
-                webhook_url,
-                config: config.as_deref().map(parse_config).transpose()?,
-                sync_enabled,
-                sync_interval,
-                secrets: api_key_from_stdin(api_key_stdin)?,
+                store_id: settings.store_id,
+                api_endpoint: settings.api_endpoint,
+                webhook_url: settings.webhook_url,
+                config,
+                sync_enabled: settings.sync_enabled,
+                sync_interval: settings.sync_interval,
+                secrets,
                 clear_secrets: Vec::new(),
             };
             out.system(&services.update_system(actor, &u.id, patch).await?)
@@ -199,22 +183,30 @@ async fn systems(
     }
 }
 
-fn parse_config(text: &str) -> Result<serde_json::Value, AppError> {
-    serde_json::from_str(text).map_err(|e| {
-        AppError::field(
-            "config",
-            Rule::Json,
-            format!("config is not valid JSON: {e}"),
-        )
-    })
-}
-
-fn api_key_from_stdin(wanted: bool) -> Result<BTreeMap<String, String>, AppError> {
-    let mut secrets = BTreeMap::new();
-    if wanted {
-        secrets.insert("api_key".to_owned(), read_stdin_line("api_key")?);
+impl SettingArgs {
+    fn config_json(&self) -> Result<Option<serde_json::Value>, AppError> {
+        self.config
+            .as_deref()
+            .map(|text| {
+                serde_json::from_str(text).map_err(|e| {
+                    AppError::field(
+                        "config",
+                        Rule::Json,
+                        format!("config is not valid JSON: {e}"),
+                    )
+                })
+            })
+            .transpose()
     }
-    Ok(secrets)
+
+    /// The API key, when asked to read it from standard input.
+    fn secrets(&self) -> Result<BTreeMap<String, String>, AppError> {
+        let mut secrets = BTreeMap::new();
+        if self.api_key_stdin {
+            secrets.insert("api_key".to_owned(), read_stdin_line("api_key")?);
+        }
+        Ok(secrets)
+    }
 }
 
 /// One line from stdin, so a secret never appears in the process list or shell history.
