@@ -9,6 +9,7 @@ use storelink_core::system::{
     SystemStatus, SystemType, SETTABLE_STATUSES, SYNC_INTERVAL_DEFAULT, SYNC_INTERVAL_MAX,
     SYNC_INTERVAL_MIN,
 };
+use storelink_core::user::PASSWORD_MIN_CHARS;
 use tauri::Manager;
 use tauri_specta::{collect_commands, Builder};
 
@@ -37,6 +38,7 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
         .constant("SYNC_INTERVAL_MIN", SYNC_INTERVAL_MIN)
         .constant("SYNC_INTERVAL_MAX", SYNC_INTERVAL_MAX)
         .constant("SYNC_INTERVAL_DEFAULT", SYNC_INTERVAL_DEFAULT)
+        .constant("PASSWORD_MIN", PASSWORD_MIN_CHARS)
         // All integers crossing IPC (fen, counts, milliseconds) are far below 2^53.
         .dangerously_cast_bigints_to_number()
         // One TypeScript type per Rust type: our types serialize and deserialize alike.

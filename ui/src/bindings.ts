@@ -22,6 +22,8 @@ export const commands = {
 /* Constants */
 export const EDITABLE_STATUSES = ["active","inactive"] as const;
 
+export const PASSWORD_MIN = 8 as const;
+
 export const SYNC_INTERVAL_DEFAULT = 300 as const;
 
 export const SYNC_INTERVAL_MAX = 86400 as const;

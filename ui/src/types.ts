@@ -23,6 +23,7 @@ export type {
 // Pick lists and limits are generated from the core's own constants.
 export {
   EDITABLE_STATUSES,
+  PASSWORD_MIN,
   SYNC_INTERVAL_DEFAULT,
   SYNC_INTERVAL_MAX,
   SYNC_INTERVAL_MIN,

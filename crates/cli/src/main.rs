@@ -67,17 +67,7 @@ async fn dispatch(
     match command {
         Command::Status => {
             let status = services.status(None).await?;
-            let systems = services
-                .list_systems(
-                    actor,
-                    &SystemFilter {
-                        limit: Some(1000),
-                        ..Default::default()
-                    },
-                )
-                .await?
-                .items
-                .len();
+            let systems = services.count_systems(actor).await?;
             let keychain = services.keychain_check().await;
             out.status(&status, systems, keychain.as_ref().err())
         }

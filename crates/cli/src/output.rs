@@ -112,7 +112,7 @@ impl Output {
     pub fn status(
         &self,
         status: &AppStatus,
-        systems: usize,
+        systems: i64,
         keychain_error: Option<&AppError>,
     ) -> Result<(), AppError> {
         let json = serde_json::json!({

@@ -5,8 +5,8 @@ import { useT } from "../i18n";
 import { appErrorOf, mapFieldErrors, toAntdFields } from "../lib/errors";
 import { useCreateFirstAdmin } from "../lib/queries";
 import { useErrorNotice } from "../lib/useErrorNotice";
+import { PASSWORD_MIN } from "../types";
 
-export const PASSWORD_MIN = 8;
 
 type AdminValues = { username: string; password: string; confirm: string };
 

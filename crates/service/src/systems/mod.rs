@@ -38,6 +38,14 @@ impl Services {
         repo::list(&mut conn, &valid, &page).await
     }
 
+    /// How many live systems there are.
+    pub async fn count_systems(&self, actor: &Actor) -> Result<i64, AppError> {
+        self.authorize(actor, Operation::SystemsView, "system", None)
+            .await?;
+        let mut conn = self.db.read().await?;
+        repo::count(&mut conn).await
+    }
+
     pub async fn get_system(&self, actor: &Actor, id: &str) -> Result<ExternalSystem, AppError> {
         self.authorize(actor, Operation::SystemsView, "system", Some(id.into()))
             .await?;
