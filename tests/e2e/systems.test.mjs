@@ -73,12 +73,15 @@ async function fill(testid, text) {
   });
 }
 
+/**
+ * Waits until no element carries the testid. Counted in the page itself, so a node that
+ * React or antd removes during the check cannot turn into a stale-element error.
+ */
 async function waitGone(testid) {
-  await browser.$(sel(testid)).waitForExist({
-    timeout: TIMEOUT,
-    reverse: true,
-    timeoutMsg: `${testid} still present`,
-  });
+  await browser.waitUntil(
+    async () => (await browser.execute((s) => document.querySelectorAll(s).length, sel(testid))) === 0,
+    { timeout: TIMEOUT, timeoutMsg: `${testid} still present` },
+  );
 }
 
 async function absent(testid) {
