@@ -32,18 +32,35 @@ impl ErrorClass {
 #[serde(tag = "code", rename_all = "snake_case")]
 pub enum Rule {
     Required,
-    TooLong { max: u32 },
-    OutOfRange { min: i64, max: i64 },
-    OneOf { allowed: Vec<String> },
+    TooLong {
+        max: u32,
+    },
+    OutOfRange {
+        min: i64,
+        max: i64,
+    },
+    OneOf {
+        allowed: Vec<String>,
+    },
     Url,
     PhoneCn,
     Email,
     Json,
     MoneyFormat,
-    SumMismatch { expected: String, actual: String },
-    Transition { from: String, to: String },
+    SumMismatch {
+        expected: String,
+        actual: String,
+    },
+    /// A status change the state machine does not allow; `allowed` lists the next states.
+    Transition {
+        from: String,
+        to: String,
+        allowed: Vec<String>,
+    },
     Unique,
-    Format { expected: String },
+    Format {
+        expected: String,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
@@ -83,6 +100,12 @@ pub enum AppError {
     Unauthenticated,
     #[error("wrong username or password")]
     BadCredentials,
+    /// A webhook whose signature, timestamp or secret did not check out.
+    #[error("webhook refused: {message}")]
+    BadSignature { message: String },
+    /// Too many requests from one token; try again after `retry_after_secs`.
+    #[error("too many requests: try again in {retry_after_secs} s")]
+    RateLimited { retry_after_secs: u64 },
     /// The OS keychain could not be used; `remedy` tells the person what to do.
     #[error("keychain unavailable: {message}. {remedy}")]
     Keychain { message: String, remedy: String },

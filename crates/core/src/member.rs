@@ -10,7 +10,7 @@ use crate::money::Money;
 use crate::pos::RecordSyncStatus;
 use crate::validate;
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type, utoipa::ToSchema)]
 pub struct MemberSync {
     pub id: Uuid,
     pub system_id: Uuid,
@@ -28,7 +28,7 @@ pub struct MemberSync {
 }
 
 /// Seed 000 "同步会员数据" body.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type, utoipa::ToSchema)]
 pub struct MemberInput {
     pub member_id: String,
     #[serde(default)]

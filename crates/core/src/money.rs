@@ -172,6 +172,26 @@ impl specta::Type for Money {
     }
 }
 
+/// OpenAPI: a JSON number of yuan with at most two decimal places (or the same as a string).
+impl utoipa::PartialSchema for Money {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{ObjectBuilder, OneOfBuilder, SchemaType, Type};
+        OneOfBuilder::new()
+            .item(ObjectBuilder::new().schema_type(SchemaType::Type(Type::Number)))
+            .item(
+                ObjectBuilder::new()
+                    .schema_type(SchemaType::Type(Type::String))
+                    .pattern(Some(r"^[+-]?\d*(\.\d+)?$")),
+            )
+            .description(Some(
+                "amount in yuan, exact to the fen (at most 2 decimal places)",
+            ))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for Money {}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -3,7 +3,7 @@ use specta::Type;
 
 /// One page of a list, newest first. `next_cursor` continues after the last item; it is
 /// opaque to callers (keyset pagination, so deep pages cost the same as the first).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type, utoipa::ToSchema)]
 pub struct Page<T> {
     pub items: Vec<T>,
     pub next_cursor: Option<String>,

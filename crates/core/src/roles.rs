@@ -42,7 +42,7 @@ string_enum!(
     ConflictsResolve => "conflicts_resolve",
     UsersView => "users_view",
     UsersManage => "users_manage",
-    TerminalsManage => "terminals_manage",
+    TokensManage => "tokens_manage",
     AuditView => "audit_view",
     BackupsManage => "backups_manage",
 });
@@ -76,7 +76,7 @@ pub fn allowed_roles(op: Operation) -> &'static [Role] {
         | Op::ConflictsResolve
         | Op::UsersView
         | Op::UsersManage
-        | Op::TerminalsManage => MANAGERS,
+        | Op::TokensManage => MANAGERS,
         Op::SupplierOrdersCreate => &[R::Admin, R::StoreManager, R::WarehouseManager],
         Op::MembersSync | Op::ReservationsSync => &[R::Admin, R::StoreManager, R::CustomerManager],
         Op::ReservationsUpdateStatus => &[R::Admin, R::StoreManager, R::FloorManager],
@@ -90,6 +90,9 @@ pub struct Actor {
     pub user_id: Option<Uuid>,
     pub username: String,
     pub role: Role,
+    /// Set for an API token bound to one system: it may only push to and read that system.
+    #[serde(default)]
+    pub system_id: Option<Uuid>,
 }
 
 impl Actor {
@@ -100,6 +103,7 @@ impl Actor {
             user_id: None,
             username: "cli".to_owned(),
             role: Role::Admin,
+            system_id: None,
         }
     }
 
@@ -115,6 +119,28 @@ impl Actor {
                 operation: op.as_str().to_owned(),
                 role: self.role.as_str().to_owned(),
             })
+        }
+    }
+
+    /// Refuses a system-bound token's access to any other system.
+    pub fn require_system(&self, system_id: Uuid) -> Result<(), AppError> {
+        match self.system_id {
+            Some(bound) if bound != system_id => Err(AppError::Forbidden {
+                operation: format!("access system {system_id}"),
+                role: format!("{} (token bound to system {bound})", self.role),
+            }),
+            _ => Ok(()),
+        }
+    }
+
+    /// The system a list must be limited to: the token's own, else what was asked for.
+    pub fn scope(&self, requested: Option<Uuid>) -> Result<Option<Uuid>, AppError> {
+        match (self.system_id, requested) {
+            (Some(bound), Some(asked)) if bound != asked => {
+                self.require_system(asked).map(|()| None)
+            }
+            (Some(bound), _) => Ok(Some(bound)),
+            (None, asked) => Ok(asked),
         }
     }
 
@@ -136,6 +162,7 @@ mod tests {
             user_id: None,
             username: "t".into(),
             role,
+            system_id: None,
         }
     }
 

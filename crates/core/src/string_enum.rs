@@ -6,7 +6,7 @@ macro_rules! string_enum {
         $(#[$attr])*
         #[derive(
             Debug, Clone, Copy, PartialEq, Eq, Hash,
-            serde::Serialize, serde::Deserialize, specta::Type,
+            serde::Serialize, serde::Deserialize, specta::Type, utoipa::ToSchema,
         )]
         pub enum $name { $(#[serde(rename = $text)] $variant),+ }
 

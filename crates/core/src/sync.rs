@@ -77,7 +77,7 @@ impl SyncTask {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type, utoipa::ToSchema)]
 pub struct SyncLog {
     pub id: Uuid,
     pub task_id: Option<Uuid>,

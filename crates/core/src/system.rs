@@ -43,7 +43,7 @@ const SECRET_MAX_CHARS: u32 = 4096;
 
 /// An external system as the seeds show it. Secrets are never here: `secret_fields` names
 /// the secrets saved in the OS keychain for it (e.g. `api_key`), never their values.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type, utoipa::ToSchema)]
 pub struct ExternalSystem {
     pub id: Uuid,
     pub name: String,
@@ -55,6 +55,7 @@ pub struct ExternalSystem {
     pub store_id: Option<String>,
     pub api_endpoint: Option<String>,
     pub webhook_url: Option<String>,
+    #[schema(value_type = Object)]
     pub config: Value,
     pub sync_enabled: bool,
     pub sync_interval: i64,
@@ -71,7 +72,7 @@ pub struct ExternalSystem {
 
 /// What a person submits to add a system. The seeds' create body nests `api_endpoint`,
 /// `api_key` and `webhook_url` inside `config`; both that shape and top-level fields work.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, Type)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, Type, utoipa::ToSchema)]
 pub struct NewSystem {
     pub name: String,
     #[serde(rename = "type")]
@@ -86,6 +87,7 @@ pub struct NewSystem {
     #[serde(default)]
     pub webhook_url: Option<String>,
     #[serde(default)]
+    #[schema(value_type = Option<Object>)]
     pub config: Option<Value>,
     #[serde(default)]
     pub sync_enabled: Option<bool>,
@@ -98,7 +100,7 @@ pub struct NewSystem {
 
 /// A change to a system. Absent fields stay as they are; an empty string clears an
 /// optional text field.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, Type)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, Type, utoipa::ToSchema)]
 pub struct SystemPatch {
     #[serde(default)]
     pub name: Option<String>,
@@ -115,6 +117,7 @@ pub struct SystemPatch {
     #[serde(default)]
     pub webhook_url: Option<String>,
     #[serde(default)]
+    #[schema(value_type = Option<Object>)]
     pub config: Option<Value>,
     #[serde(default)]
     pub sync_enabled: Option<bool>,
@@ -128,7 +131,10 @@ pub struct SystemPatch {
     pub clear_secrets: Vec<String>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[derive(
+    Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, Type, utoipa::IntoParams,
+)]
+#[into_params(parameter_in = Query)]
 pub struct SystemFilter {
     #[serde(rename = "type", default)]
     pub system_type: Option<String>,
@@ -591,7 +597,7 @@ impl SystemPatch {
 }
 
 /// The outcome of a connection test, as shown to the manager.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type, utoipa::ToSchema)]
 pub struct ConnectionTestResult {
     pub system_id: Uuid,
     pub ok: bool,
