@@ -3,12 +3,24 @@
 //! entry commit together or not at all.
 
 pub mod audit;
+mod batch;
 mod db;
 mod error;
+pub mod inbox;
+pub mod members;
+pub mod outbox;
+pub mod pos;
+pub mod reservations;
+mod row;
+pub mod settings;
+pub mod supplier_orders;
+pub mod sync_logs;
 pub mod systems;
 mod time;
+pub mod tokens;
 pub mod users;
 
+pub use batch::{BatchWriter, BoxFuture};
 pub use db::{Db, Tx, DB_FILE_NAME};
 pub use error::db_error;
 pub use sqlx::SqliteConnection;

@@ -10,6 +10,7 @@ use storelink_core::{AppError, Page, PageRequest};
 use uuid::Uuid;
 
 use crate::error::{db_error, is_unique_violation};
+use crate::row::json_text;
 use crate::time::{fmt_time, parse_opt_time, parse_time};
 
 const COLUMNS: &str = "id, name, type, provider, version, status, store_id, api_endpoint, \
@@ -85,10 +86,6 @@ fn from_row(row: &SqliteRow) -> Result<ExternalSystem, AppError> {
         created_at: parse_time(&text("created_at")?)?,
         updated_at: parse_time(&text("updated_at")?)?,
     })
-}
-
-fn json_text(value: &impl serde::Serialize) -> Result<String, AppError> {
-    serde_json::to_string(value).map_err(AppError::internal)
 }
 
 pub async fn insert(conn: &mut SqliteConnection, s: &ExternalSystem) -> Result<(), AppError> {
@@ -181,7 +178,6 @@ pub async fn list(
     filter: &ValidSystemFilter,
     page: &PageRequest,
 ) -> Result<Page<ExternalSystem>, AppError> {
-    let limit = page.effective_limit();
     let mut q: QueryBuilder<'_, Sqlite> = QueryBuilder::new(format!(
         "SELECT {COLUMNS} FROM external_systems WHERE deleted_at IS NULL"
     ));
@@ -194,29 +190,7 @@ pub async fn list(
     if let Some(status) = filter.status {
         q.push(" AND status = ").push_bind(status.as_str());
     }
-    if let Some(cursor) = page.cursor.as_deref().filter(|c| !c.is_empty()) {
-        let after = Uuid::parse_str(cursor).map_err(|_| {
-            AppError::field(
-                "cursor",
-                storelink_core::Rule::Format {
-                    expected: "a cursor returned by the previous page".into(),
-                },
-                "cursor is not one this list returned",
-            )
-        })?;
-        q.push(" AND id < ").push_bind(after.to_string());
-    }
-    q.push(" ORDER BY id DESC LIMIT ")
-        .push_bind(i64::from(limit) + 1);
-    let rows = q.build().fetch_all(conn).await.map_err(db_error)?;
-    let mut items = rows.iter().map(from_row).collect::<Result<Vec<_>, _>>()?;
-    let next_cursor = if items.len() > limit as usize {
-        items.truncate(limit as usize);
-        items.last().map(|s| s.id.to_string())
-    } else {
-        None
-    };
-    Ok(Page { items, next_cursor })
+    crate::row::fetch_page(conn, q, page, from_row, |s| s.id).await
 }
 
 /// Marks a system deleted: it leaves every list and stops syncing; its history stays.

@@ -82,7 +82,8 @@ async fn fresh_database_has_every_seed_table_wal_and_foreign_keys() {
         "conflicts",
         "users",
         "audit_log",
-        "terminals",
+        "api_tokens",
+        "settings",
     ] {
         assert!(tables.iter().any(|x| x == t), "missing table {t}");
     }

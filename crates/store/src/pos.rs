@@ -1,0 +1,165 @@
+//! pos_transactions: stored once per (system, pos_transaction_id); listed with the seed 000
+//! filters (store_id, sync_status, time range) and keyset paging.
+
+use chrono::{DateTime, Utc};
+use sqlx::sqlite::SqliteRow;
+use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
+use storelink_core::pos::{PaymentMethod, PosTransaction, RecordSyncStatus, TransactionType};
+use storelink_core::{AppError, Page, PageRequest};
+use uuid::Uuid;
+
+use crate::error::db_error;
+use crate::row::{fetch_page, json_text, Reader};
+use crate::time::fmt_time;
+
+const COLUMNS: &str = "id, system_id, store_id, pos_transaction_id, pos_order_number, \
+    transaction_type, original_transaction_id, subtotal_fen, tax_fen, discount_fen, total_fen, \
+    payment_method, items, customer_info, sync_status, transaction_time, created_at";
+
+fn from_row(row: &SqliteRow) -> Result<PosTransaction, AppError> {
+    let r = Reader::new(row, "pos_transactions");
+    Ok(PosTransaction {
+        id: r.uuid("id")?,
+        system_id: r.uuid("system_id")?,
+        store_id: r.opt("store_id")?,
+        pos_transaction_id: r.text("pos_transaction_id")?,
+        pos_order_number: r.opt("pos_order_number")?,
+        transaction_type: r.parsed("transaction_type", TransactionType::parse)?,
+        original_transaction_id: r.opt("original_transaction_id")?,
+        subtotal: r.money("subtotal_fen")?,
+        tax: r.money("tax_fen")?,
+        discount: r.money("discount_fen")?,
+        total: r.money("total_fen")?,
+        payment_method: r.opt_parsed("payment_method", PaymentMethod::parse)?,
+        items: r.json("items")?,
+        customer_info: r.json("customer_info")?,
+        sync_status: r.parsed("sync_status", RecordSyncStatus::parse)?,
+        transaction_time: r.time("transaction_time")?,
+        created_at: r.time("created_at")?,
+    })
+}
+
+pub async fn insert(
+    conn: &mut SqliteConnection,
+    t: &PosTransaction,
+    content_hash: &str,
+) -> Result<(), AppError> {
+    sqlx::query(&format!(
+        "INSERT INTO pos_transactions ({COLUMNS}, content_hash) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    ))
+    .bind(t.id.to_string())
+    .bind(t.system_id.to_string())
+    .bind(&t.store_id)
+    .bind(&t.pos_transaction_id)
+    .bind(&t.pos_order_number)
+    .bind(t.transaction_type.as_str())
+    .bind(&t.original_transaction_id)
+    .bind(t.subtotal.fen())
+    .bind(t.tax.fen())
+    .bind(t.discount.fen())
+    .bind(t.total.fen())
+    .bind(t.payment_method.map(|p| p.as_str()))
+    .bind(json_text(&t.items)?)
+    .bind(json_text(&t.customer_info)?)
+    .bind(t.sync_status.as_str())
+    .bind(fmt_time(t.transaction_time))
+    .bind(fmt_time(t.created_at))
+    .bind(content_hash)
+    .execute(conn)
+    .await
+    .map_err(db_error)?;
+    Ok(())
+}
+
+/// The stored transaction with this POS id in this system, and its content hash.
+pub async fn find(
+    conn: &mut SqliteConnection,
+    system_id: Uuid,
+    pos_transaction_id: &str,
+) -> Result<Option<(PosTransaction, String)>, AppError> {
+    let sql = format!(
+        "SELECT {COLUMNS}, content_hash FROM pos_transactions \
+         WHERE system_id = ? AND pos_transaction_id = ?"
+    );
+    let row = sqlx::query(&sql)
+        .bind(system_id.to_string())
+        .bind(pos_transaction_id)
+        .fetch_optional(conn)
+        .await
+        .map_err(db_error)?;
+    match row {
+        Some(row) => {
+            let hash = Reader::new(&row, "pos_transactions").text("content_hash")?;
+            Ok(Some((from_row(&row)?, hash)))
+        }
+        None => Ok(None),
+    }
+}
+
+/// What refunds and voids already took back from a sale, in fen.
+pub async fn reversed_total(
+    conn: &mut SqliteConnection,
+    system_id: Uuid,
+    original_transaction_id: &str,
+) -> Result<i64, AppError> {
+    sqlx::query_scalar(
+        "SELECT coalesce(sum(total_fen), 0) FROM pos_transactions \
+         WHERE system_id = ? AND original_transaction_id = ?",
+    )
+    .bind(system_id.to_string())
+    .bind(original_transaction_id)
+    .fetch_one(conn)
+    .await
+    .map_err(db_error)
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct PosFilter {
+    pub system_id: Option<Uuid>,
+    pub store_id: Option<String>,
+    pub sync_status: Option<RecordSyncStatus>,
+    pub transaction_type: Option<TransactionType>,
+    /// Transactions at or after this time.
+    pub from: Option<DateTime<Utc>>,
+    /// Transactions before this time.
+    pub to: Option<DateTime<Utc>>,
+}
+
+pub async fn list(
+    conn: &mut SqliteConnection,
+    f: &PosFilter,
+    page: &PageRequest,
+) -> Result<Page<PosTransaction>, AppError> {
+    let mut q: QueryBuilder<'_, Sqlite> = QueryBuilder::new(format!(
+        "SELECT {COLUMNS} FROM pos_transactions WHERE 1 = 1"
+    ));
+    if let Some(s) = f.system_id {
+        q.push(" AND system_id = ").push_bind(s.to_string());
+    }
+    if let Some(s) = &f.store_id {
+        q.push(" AND store_id = ").push_bind(s.clone());
+    }
+    if let Some(s) = f.sync_status {
+        q.push(" AND sync_status = ").push_bind(s.as_str());
+    }
+    if let Some(t) = f.transaction_type {
+        q.push(" AND transaction_type = ").push_bind(t.as_str());
+    }
+    if let Some(from) = f.from {
+        q.push(" AND transaction_time >= ")
+            .push_bind(fmt_time(from));
+    }
+    if let Some(to) = f.to {
+        q.push(" AND transaction_time < ").push_bind(fmt_time(to));
+    }
+    fetch_page(conn, q, page, from_row, |t| t.id).await
+}
+
+pub async fn count(conn: &mut SqliteConnection, system_id: Option<Uuid>) -> Result<i64, AppError> {
+    sqlx::query_scalar("SELECT count(*) FROM pos_transactions WHERE (?1 IS NULL OR system_id = ?1)")
+        .bind(system_id.map(|s| s.to_string()))
+        .fetch_one(conn)
+        .await
+        .map_err(db_error)
+}

@@ -1,0 +1,78 @@
+//! sync_logs: one line per item synced or pushed (seed 000 "同步日志").
+
+use sqlx::sqlite::SqliteRow;
+use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
+use storelink_core::error::ErrorClass;
+use storelink_core::sync::{SyncAction, SyncItemStatus, SyncLog};
+use storelink_core::{AppError, Page, PageRequest};
+use uuid::Uuid;
+
+use crate::error::db_error;
+use crate::row::{fetch_page, Reader};
+use crate::time::fmt_time;
+
+const COLUMNS: &str = "id, task_id, system_id, item_type, item_id, action, status, \
+    error_class, error_message, created_at";
+
+fn from_row(row: &SqliteRow) -> Result<SyncLog, AppError> {
+    let r = Reader::new(row, "sync_logs");
+    Ok(SyncLog {
+        id: r.uuid("id")?,
+        task_id: r.opt_uuid("task_id")?,
+        system_id: r.uuid("system_id")?,
+        item_type: r.text("item_type")?,
+        item_id: r.text("item_id")?,
+        action: r.parsed("action", SyncAction::parse)?,
+        status: r.parsed("status", SyncItemStatus::parse)?,
+        error_class: r.opt_parsed("error_class", ErrorClass::parse)?,
+        error_message: r.opt("error_message")?,
+        created_at: r.time("created_at")?,
+    })
+}
+
+pub async fn insert(conn: &mut SqliteConnection, log: &SyncLog) -> Result<(), AppError> {
+    sqlx::query(
+        "INSERT INTO sync_logs (id, task_id, system_id, item_type, item_id, action, status, \
+         error_class, error_message, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(log.id.to_string())
+    .bind(log.task_id.map(|t| t.to_string()))
+    .bind(log.system_id.to_string())
+    .bind(&log.item_type)
+    .bind(&log.item_id)
+    .bind(log.action.as_str())
+    .bind(log.status.as_str())
+    .bind(log.error_class.map(|c| c.as_str()))
+    .bind(&log.error_message)
+    .bind(fmt_time(log.created_at))
+    .execute(conn)
+    .await
+    .map_err(db_error)?;
+    Ok(())
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct SyncLogFilter {
+    pub system_id: Option<Uuid>,
+    pub task_id: Option<Uuid>,
+    pub status: Option<SyncItemStatus>,
+}
+
+pub async fn list(
+    conn: &mut SqliteConnection,
+    filter: &SyncLogFilter,
+    page: &PageRequest,
+) -> Result<Page<SyncLog>, AppError> {
+    let mut q: QueryBuilder<'_, Sqlite> =
+        QueryBuilder::new(format!("SELECT {COLUMNS} FROM sync_logs WHERE 1 = 1"));
+    if let Some(s) = filter.system_id {
+        q.push(" AND system_id = ").push_bind(s.to_string());
+    }
+    if let Some(t) = filter.task_id {
+        q.push(" AND task_id = ").push_bind(t.to_string());
+    }
+    if let Some(s) = filter.status {
+        q.push(" AND status = ").push_bind(s.as_str());
+    }
+    fetch_page(conn, q, page, from_row, |l| l.id).await
+}
