@@ -1,9 +1,11 @@
-//! Vendor protocols. For now: the generic connection probe every system type gets, and the
-//! mapping of HTTP outcomes to seed 004's error classes that every connector shares.
+//! Vendor protocols. For now: the generic connection probe every system type gets, the
+//! mapping of HTTP outcomes to seed 004's error classes that every connector shares, and the
+//! webhook signature schemes.
 //! Vendor-specific modules arrive with their connectors, one module per vendor.
 
 pub mod classify;
 pub mod probe;
+pub mod signature;
 
 pub use classify::{classify_status, classify_transport};
 pub use probe::{probe_endpoint, ProbeOutcome, ProbeRequest};
