@@ -3,10 +3,12 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 use specta::Type;
+use storelink_core::ingest::DomainEvent;
 use storelink_core::user::UserView;
 use storelink_core::AppError;
 use storelink_secrets::Keychain;
-use storelink_store::{Db, DB_FILE_NAME};
+use storelink_store::{BatchWriter, Db, DB_FILE_NAME};
+use tokio::sync::broadcast;
 
 /// The bundle identifier; the desktop app's data folder is named after it, so the CLI's
 /// default folder is the same one.
@@ -25,6 +27,9 @@ pub struct Services {
     pub(crate) keychain: Keychain,
     pub(crate) data_dir: PathBuf,
     pub(crate) probe_timeout: Duration,
+    /// Group-commit writer for pushes: many requests, one fsync.
+    pub(crate) batch: BatchWriter,
+    pub(crate) events: broadcast::Sender<DomainEvent>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
@@ -49,11 +54,14 @@ impl Services {
                     .into(),
         })?;
         let db = Db::open(&data_dir.join(DB_FILE_NAME)).await?;
+        let (events, _) = broadcast::channel(1024);
         Ok(Services {
+            batch: BatchWriter::start(db.clone()),
             db,
             keychain: Keychain::new(KEYCHAIN_SERVICE),
             data_dir: data_dir.to_owned(),
             probe_timeout: Duration::from_secs(10),
+            events,
         })
     }
 
@@ -71,6 +79,16 @@ impl Services {
         &self.db
     }
 
+    /// Live domain events (new reservations, cancellations, transactions) for the shells.
+    pub fn subscribe(&self) -> broadcast::Receiver<DomainEvent> {
+        self.events.subscribe()
+    }
+
+    /// Tells the shells; nobody listening is not an error.
+    pub(crate) fn emit(&self, event: DomainEvent) {
+        let _ = self.events.send(event);
+    }
+
     pub async fn status(&self, current_user: Option<UserView>) -> Result<AppStatus, AppError> {
         Ok(AppStatus {
             needs_admin: self.needs_admin().await?,
@@ -83,6 +101,22 @@ impl Services {
     /// Whether secrets can be saved now; `Err` says why not and what to do.
     pub async fn keychain_check(&self) -> Result<(), AppError> {
         self.keychain.check().await
+    }
+
+    /// An application secret (not a system's), such as the listener's TLS key.
+    pub async fn app_secret(
+        &self,
+        name: &str,
+    ) -> Result<Option<storelink_secrets::Secret>, AppError> {
+        self.keychain.get(uuid::Uuid::nil(), name).await
+    }
+
+    pub async fn set_app_secret(
+        &self,
+        name: &str,
+        value: &storelink_secrets::Secret,
+    ) -> Result<(), AppError> {
+        self.keychain.set(uuid::Uuid::nil(), name, value).await
     }
 
     pub async fn close(&self) {

@@ -5,7 +5,10 @@
 
 mod audit;
 mod context;
+pub mod ingest;
+pub mod records;
 pub mod systems;
+pub mod tokens;
 pub mod users;
 
 pub use context::{default_data_dir, AppStatus, Services, APP_IDENTIFIER, KEYCHAIN_SERVICE};

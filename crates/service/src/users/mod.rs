@@ -18,6 +18,7 @@ fn actor_of(user: &UserView) -> Actor {
         user_id: Some(user.id),
         username: user.username.clone(),
         role: user.role,
+        system_id: None,
     }
 }
 

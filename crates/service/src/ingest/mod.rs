@@ -1,0 +1,253 @@
+//! Inbound pushes: POS terminals and scripts with a token, vendors with a signed webhook.
+//! Each push is checked (role or signature, system, JSON shape, the seeds' rules), then
+//! stored in one group-committed transaction with its raw body in the inbox, and answered
+//! only after that commit is on disk. A repeat changes nothing and says so.
+
+mod member;
+mod pos;
+mod reservation;
+mod supplier;
+mod webhook;
+
+use std::fmt::Write as _;
+
+use chrono::FixedOffset;
+use serde::de::DeserializeOwned;
+use sha2::{Digest, Sha256};
+use storelink_core::error::{AppError, FieldError, Rule};
+use storelink_core::ids::{new_id, now};
+use storelink_core::ingest::IngestReply;
+use storelink_core::sync::{SyncAction, SyncItemStatus, SyncLog};
+use storelink_core::system::{ExternalSystem, SystemType};
+use storelink_core::vendor_time;
+use storelink_store::inbox::NewInboxEvent;
+use storelink_store::{inbox, sync_logs, systems, SqliteConnection};
+use uuid::Uuid;
+
+/// A request body exactly as received, and its headers.
+#[derive(Debug, Clone, Default)]
+pub struct RawPush {
+    pub body: Vec<u8>,
+    /// Lower-case names. Credentials among them are dropped before anything is stored.
+    pub headers: Vec<(String, String)>,
+}
+
+impl RawPush {
+    pub fn new(body: impl Into<Vec<u8>>) -> Self {
+        Self {
+            body: body.into(),
+            headers: Vec::new(),
+        }
+    }
+
+    pub fn header(&self, name: &str) -> Option<String> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.clone())
+    }
+
+    /// The headers worth keeping with the event: never credentials or cookies.
+    fn safe_headers(&self) -> serde_json::Value {
+        const DROPPED: &[&str] = &[
+            "authorization",
+            "cookie",
+            "proxy-authorization",
+            "x-api-key",
+        ];
+        let kept: serde_json::Map<String, serde_json::Value> = self
+            .headers
+            .iter()
+            .filter(|(n, _)| !DROPPED.contains(&n.to_ascii_lowercase().as_str()))
+            .take(64)
+            .map(|(n, v)| {
+                let v: String = v.chars().take(512).collect();
+                (n.to_ascii_lowercase(), serde_json::Value::String(v))
+            })
+            .collect();
+        serde_json::Value::Object(kept)
+    }
+
+    fn text(&self) -> Result<&str, AppError> {
+        std::str::from_utf8(&self.body)
+            .map_err(|_| AppError::field("body", Rule::Json, "the body is not UTF-8 text"))
+    }
+}
+
+pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .fold(String::with_capacity(64), |mut s, b| {
+            let _ = write!(s, "{b:02x}");
+            s
+        })
+}
+
+/// A stable hash of validated content, so a repeat is told from a change whatever the
+/// whitespace or key order of the body it came in.
+pub(crate) fn content_hash(value: &impl serde::Serialize) -> Result<String, AppError> {
+    serde_json::to_vec(value)
+        .map(|bytes| sha256_hex(&bytes))
+        .map_err(AppError::internal)
+}
+
+/// Parses a JSON request body given as bytes (see `parse_body`).
+pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
+    let text = std::str::from_utf8(bytes)
+        .map_err(|_| AppError::field("body", Rule::Json, "the body is not UTF-8 text"))?;
+    parse_body(text)
+}
+
+/// Parses a body. Text that is not JSON is `Rule::Json` on `body` (HTTP 400); JSON of the
+/// wrong shape names the field (422).
+pub(crate) fn parse_body<T: DeserializeOwned>(text: &str) -> Result<T, AppError> {
+    let value: serde_json::Value = serde_json::from_str(text).map_err(|e| {
+        AppError::field(
+            "body",
+            Rule::Json,
+            format!("the body is not valid JSON: {e}"),
+        )
+    })?;
+    parse_value(value)
+}
+
+pub(crate) fn parse_value<T: DeserializeOwned>(value: serde_json::Value) -> Result<T, AppError> {
+    serde_path_to_error::deserialize(value).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner().to_string();
+        let missing = inner
+            .strip_prefix("missing field `")
+            .and_then(|rest| rest.split('`').next());
+        let field = match (missing, path.as_str()) {
+            (Some(name), "." | "") => name.to_owned(),
+            (Some(name), parent) => format!("{parent}.{name}"),
+            (None, "." | "") => "body".to_owned(),
+            (None, p) => p.to_owned(),
+        };
+        let rule = if missing.is_some() {
+            Rule::Required
+        } else {
+            Rule::Format {
+                expected: "the type the field takes".into(),
+            }
+        };
+        AppError::Validation {
+            errors: vec![FieldError::new(
+                field.clone(),
+                rule,
+                format!("{field}: {inner}"),
+            )],
+        }
+    })
+}
+
+/// True when the only problem is a body that is not JSON at all (HTTP 400, not 422).
+pub fn is_malformed_body(err: &AppError) -> bool {
+    matches!(err, AppError::Validation { errors }
+        if !errors.is_empty() && errors.iter().all(|e| e.rule == Rule::Json))
+}
+
+/// The system a push is for: it must exist and be of the route's type. An id that is not
+/// a UUID is simply not found.
+pub(crate) async fn system_for(
+    conn: &mut SqliteConnection,
+    system_id: &str,
+    expected: SystemType,
+) -> Result<ExternalSystem, AppError> {
+    let not_found = || AppError::not_found(&format!("{expected} system"), system_id);
+    let id = Uuid::parse_str(system_id.trim()).map_err(|_| not_found())?;
+    let system = systems::get(conn, id).await?.ok_or_else(not_found)?;
+    if system.system_type == expected {
+        Ok(system)
+    } else {
+        Err(not_found())
+    }
+}
+
+/// The zone local times from this system are read in: `config.utc_offset_minutes`, else
+/// China Standard Time.
+pub(crate) fn offset_of(system: &ExternalSystem) -> FixedOffset {
+    system
+        .config
+        .get("utc_offset_minutes")
+        .and_then(serde_json::Value::as_i64)
+        .and_then(|m| i32::try_from(m.checked_mul(60)?).ok())
+        .map(vendor_time::offset_from_secs)
+        .unwrap_or_else(vendor_time::china_offset)
+}
+
+/// Keeps the raw push in the inbox. Called inside the push's transaction.
+pub(crate) async fn keep_raw(
+    conn: &mut SqliteConnection,
+    system_id: Uuid,
+    event_id: &str,
+    event_type: &str,
+    kind: &str,
+    push: &RawPush,
+) -> Result<Uuid, AppError> {
+    let id = new_id();
+    let payload = push.text()?;
+    let headers = push.safe_headers().to_string();
+    inbox::insert(
+        conn,
+        &NewInboxEvent {
+            id,
+            system_id,
+            event_id,
+            event_type,
+            kind,
+            payload,
+            headers: &headers,
+            content_hash: &sha256_hex(&push.body),
+            received_at: now(),
+        },
+    )
+    .await?;
+    Ok(id)
+}
+
+/// One sync log line for an item a push created or changed.
+pub(crate) async fn log_item(
+    conn: &mut SqliteConnection,
+    system_id: Uuid,
+    item_type: &str,
+    item_id: &str,
+    action: SyncAction,
+) -> Result<(), AppError> {
+    sync_logs::insert(
+        conn,
+        &SyncLog {
+            id: new_id(),
+            task_id: None,
+            system_id,
+            item_type: item_type.to_owned(),
+            item_id: item_id.to_owned(),
+            action,
+            status: SyncItemStatus::Success,
+            error_class: None,
+            error_message: None,
+            created_at: now(),
+        },
+    )
+    .await
+}
+
+/// What applying one push did.
+#[derive(Debug, Clone)]
+pub(crate) struct Applied {
+    pub record_id: Uuid,
+    pub duplicate: bool,
+    pub status: Option<String>,
+    pub event: Option<storelink_core::ingest::DomainEvent>,
+}
+
+impl Applied {
+    fn reply(&self) -> IngestReply {
+        IngestReply {
+            id: self.record_id,
+            record_id: None,
+            duplicate: self.duplicate,
+            status: self.status.clone(),
+        }
+    }
+}

@@ -1,0 +1,190 @@
+//! POS transactions: sales, refunds and voids, stored once per (system, transaction id).
+
+use storelink_core::error::{AppError, Rule};
+use storelink_core::ids::{new_id, now};
+use storelink_core::ingest::{DomainEvent, IngestReply};
+use storelink_core::pos::{
+    PosTransaction, PosTransactionInput, RecordSyncStatus, TransactionType, ValidPosTransaction,
+};
+use storelink_core::sync::SyncAction;
+use storelink_core::system::{ExternalSystem, SystemType};
+use storelink_core::{Actor, Money, Operation};
+use storelink_store::{pos as repo, SqliteConnection};
+
+use super::{
+    content_hash, keep_raw, log_item, offset_of, parse_body, system_for, Applied, RawPush,
+};
+use crate::Services;
+
+pub(crate) const API_EVENT: &str = "pos.transaction";
+
+impl Services {
+    /// Seed 000 "创建POS交易": `POST pos/{system_id}/transactions`.
+    pub async fn record_pos_transaction(
+        &self,
+        actor: &Actor,
+        system_id: &str,
+        push: RawPush,
+    ) -> Result<IngestReply, AppError> {
+        self.authorize(
+            actor,
+            Operation::PosTransactionsCreate,
+            "pos_transaction",
+            None,
+        )
+        .await?;
+        let system = {
+            let mut conn = self.db.read().await?;
+            system_for(&mut conn, system_id, SystemType::Pos).await?
+        };
+        actor.require_system(system.id)?;
+        let input: PosTransactionInput = parse_body(push.text()?)?;
+        let valid = input.validate(offset_of(&system))?;
+        let applied = self
+            .batch
+            .submit(move |conn| {
+                Box::pin(async move {
+                    let applied = apply(conn, &system, valid).await?;
+                    if !applied.duplicate {
+                        let event_id = format!("{API_EVENT}:{}", applied_key(&applied));
+                        keep_raw(conn, system.id, &event_id, API_EVENT, "api", &push).await?;
+                    }
+                    Ok(applied)
+                })
+            })
+            .await?;
+        if let Some(event) = applied.event.clone() {
+            self.emit(event);
+        }
+        Ok(applied.reply())
+    }
+}
+
+fn applied_key(applied: &Applied) -> String {
+    match &applied.event {
+        Some(DomainEvent::PosTransactionRecorded {
+            pos_transaction_id, ..
+        }) => pos_transaction_id.clone(),
+        _ => applied.record_id.to_string(),
+    }
+}
+
+/// Stores a validated transaction once. The same id with the same content is a duplicate;
+/// with other content it is refused. A refund or void must reverse an existing sale and
+/// may not take back more than the sale's total.
+pub(crate) async fn apply(
+    conn: &mut SqliteConnection,
+    system: &ExternalSystem,
+    valid: ValidPosTransaction,
+) -> Result<Applied, AppError> {
+    let hash = content_hash(&valid)?;
+    if let Some((stored, stored_hash)) = repo::find(conn, system.id, &valid.transaction_id).await? {
+        if stored_hash == hash {
+            return Ok(Applied {
+                record_id: stored.id,
+                duplicate: true,
+                status: Some(stored.sync_status.as_str().into()),
+                event: None,
+            });
+        }
+        return Err(AppError::Conflict {
+            message: format!(
+                "transaction {} was already received with different content; a correction needs a refund or void with a new transaction_id",
+                valid.transaction_id
+            ),
+            field: Some("transaction_id".into()),
+        });
+    }
+    if let Some(original_id) = &valid.original_transaction_id {
+        check_reversal(conn, system, &valid, original_id).await?;
+    }
+    let received = now();
+    let transaction = PosTransaction {
+        id: new_id(),
+        system_id: system.id,
+        store_id: system.store_id.clone(),
+        pos_transaction_id: valid.transaction_id.clone(),
+        pos_order_number: valid.order_number.clone(),
+        transaction_type: valid.transaction_type,
+        original_transaction_id: valid.original_transaction_id.clone(),
+        subtotal: valid.subtotal,
+        tax: valid.tax,
+        discount: valid.discount,
+        total: valid.total,
+        payment_method: valid.payment_method,
+        items: valid.items.clone(),
+        customer_info: serde_json::to_value(&valid.customer)
+            .map_err(AppError::internal)?
+            .as_object()
+            .map(|o| serde_json::Value::Object(o.clone()))
+            .unwrap_or_else(|| serde_json::json!({})),
+        sync_status: RecordSyncStatus::Success,
+        transaction_time: valid.transaction_time.unwrap_or(received),
+        created_at: received,
+    };
+    repo::insert(conn, &transaction, &hash).await?;
+    log_item(
+        conn,
+        system.id,
+        "pos_transaction",
+        &transaction.pos_transaction_id,
+        SyncAction::Create,
+    )
+    .await?;
+    Ok(Applied {
+        record_id: transaction.id,
+        duplicate: false,
+        status: Some(transaction.sync_status.as_str().into()),
+        event: Some(DomainEvent::PosTransactionRecorded {
+            system_id: system.id,
+            id: transaction.id,
+            pos_transaction_id: transaction.pos_transaction_id,
+        }),
+    })
+}
+
+async fn check_reversal(
+    conn: &mut SqliteConnection,
+    system: &ExternalSystem,
+    valid: &ValidPosTransaction,
+    original_id: &str,
+) -> Result<(), AppError> {
+    let field = "original_transaction_id";
+    let Some((original, _)) = repo::find(conn, system.id, original_id).await? else {
+        return Err(AppError::field(
+            field,
+            Rule::Format {
+                expected: "the transaction_id of a sale already received".into(),
+            },
+            format!("no sale {original_id} has been received from this system"),
+        ));
+    };
+    if original.transaction_type != TransactionType::Sale {
+        return Err(AppError::field(
+            field,
+            Rule::Format {
+                expected: "a sale".into(),
+            },
+            format!(
+                "{original_id} is a {}, not a sale",
+                original.transaction_type
+            ),
+        ));
+    }
+    let already = Money::from_fen(repo::reversed_total(conn, system.id, original_id).await?);
+    let left = original.total.checked_sub(already).unwrap_or(Money::ZERO);
+    if valid.total > left {
+        return Err(AppError::field(
+            "total",
+            Rule::OutOfRange {
+                min: 0,
+                max: left.fen(),
+            },
+            format!(
+                "the {} of {} is more than is left of sale {original_id} ({left} of {})",
+                valid.transaction_type, valid.total, original.total
+            ),
+        ));
+    }
+    Ok(())
+}
