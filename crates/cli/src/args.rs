@@ -29,6 +29,88 @@ pub enum Command {
     /// External systems (POS, suppliers, members, ERP, ...).
     #[command(subcommand)]
     Systems(SystemsCommand),
+    /// Run the listener for POS terminals and vendor webhooks until stopped (Ctrl-C, SIGTERM).
+    Serve(ServeArgs),
+    /// API tokens for POS terminals and scripts.
+    #[command(subcommand)]
+    Tokens(TokensCommand),
+    /// Pushes received (raw), and replaying them.
+    #[command(subcommand)]
+    Inbox(InboxCommand),
+    /// Measure performance (see docs/BENCHMARKS.md).
+    #[command(subcommand)]
+    Bench(BenchCommand),
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on. Anything but loopback needs --lan.
+    #[arg(long, default_value = "127.0.0.1:8765")]
+    pub listen: std::net::SocketAddr,
+    /// LAN mode: allow listening on a network address, for terminals on the store's LAN.
+    #[arg(long)]
+    pub lan: bool,
+    /// Serve HTTPS with the listener's own certificate (made on first use; LAN mode).
+    #[arg(long, requires = "lan")]
+    pub tls: bool,
+    /// Largest request body accepted, in bytes.
+    #[arg(long, default_value_t = 1024 * 1024)]
+    pub body_limit: usize,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TokensCommand {
+    /// Create a token. It is printed once; only its hash is kept.
+    Add {
+        #[arg(long)]
+        name: String,
+        /// The role the token acts with (admin, store_manager, floor_manager, ...).
+        #[arg(long)]
+        role: String,
+        /// Limit the token to one system.
+        #[arg(long)]
+        system: Option<String>,
+        /// Requests a second before 429 (default 50).
+        #[arg(long)]
+        rate_limit: Option<u32>,
+    },
+    /// List tokens (never the tokens themselves).
+    List,
+    /// Revoke a token at once.
+    Revoke { id: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum InboxCommand {
+    /// Received pushes, newest first.
+    List {
+        #[arg(long)]
+        system: Option<String>,
+        /// received, processed or failed.
+        #[arg(long)]
+        status: Option<String>,
+        #[arg(long, default_value_t = 50)]
+        limit: u32,
+    },
+    /// Run the processing of a received push again (idempotent).
+    Replay { id: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BenchCommand {
+    /// Durable POS ingest: starts `storelink serve` on loopback in a temporary data folder
+    /// and drives it with concurrent HTTP clients; checks every 2xx is in the database.
+    Ingest {
+        /// Transactions to send.
+        #[arg(long, default_value_t = 50_000)]
+        transactions: usize,
+        /// Concurrent connections.
+        #[arg(long, default_value_t = 64)]
+        concurrency: usize,
+        /// Keep the temporary data folder (for inspection).
+        #[arg(long)]
+        keep: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -84,6 +166,9 @@ pub struct SettingArgs {
     /// Read the API key from the first line of standard input.
     #[arg(long)]
     pub api_key_stdin: bool,
+    /// Read the webhook signing secret from standard input (the line after the API key).
+    #[arg(long)]
+    pub webhook_secret_stdin: bool,
 }
 
 #[derive(Debug, Args)]

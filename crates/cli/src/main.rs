@@ -2,18 +2,25 @@
 //! scripts and checks. It acts as the local administrator and is audited as `cli`.
 
 mod args;
+mod bench;
 mod output;
+mod serve;
 
 use std::collections::BTreeMap;
 use std::io::{BufRead, IsTerminal};
 use std::process::ExitCode;
 
 use clap::Parser;
+use storelink_core::inbox::InboxStatus;
 use storelink_core::system::{NewSystem, SystemFilter, SystemPatch};
-use storelink_core::{Actor, AppError, Rule};
+use storelink_core::token::NewToken;
+use storelink_core::{Actor, AppError, PageRequest, Role, Rule};
 use storelink_service::{default_data_dir, Services};
 
-use args::{Cli, Command, SettingArgs, SystemsCommand, UsersCommand};
+use args::{
+    BenchCommand, Cli, Command, InboxCommand, SettingArgs, SystemsCommand, TokensCommand,
+    UsersCommand,
+};
 use output::Output;
 
 fn main() -> ExitCode {
@@ -41,6 +48,15 @@ fn main() -> ExitCode {
 }
 
 async fn run(cli: Cli, out: &Output) -> Result<(), AppError> {
+    // The benchmark makes its own data folder and server; it opens nothing here.
+    if let Command::Bench(BenchCommand::Ingest {
+        transactions,
+        concurrency,
+        keep,
+    }) = cli.command
+    {
+        return bench::ingest(transactions, concurrency, keep, out).await;
+    }
     let data_dir = match cli.data_dir.or_else(default_data_dir) {
         Some(d) => d,
         None => {
@@ -80,7 +96,115 @@ async fn dispatch(
         }
         Command::Users(UsersCommand::List) => out.users(&services.list_users(actor).await?),
         Command::Systems(cmd) => systems(cmd, services, actor, out).await,
+        Command::Serve(args) => serve::run(services, args, out).await,
+        Command::Tokens(cmd) => tokens(cmd, services, actor, out).await,
+        Command::Inbox(cmd) => inbox(cmd, services, actor, out).await,
+        Command::Bench(_) => Ok(()),
     }
+}
+
+async fn tokens(
+    cmd: TokensCommand,
+    services: &Services,
+    actor: &Actor,
+    out: &Output,
+) -> Result<(), AppError> {
+    match cmd {
+        TokensCommand::Add {
+            name,
+            role,
+            system,
+            rate_limit,
+        } => {
+            let role = Role::parse(&role).ok_or_else(|| {
+                AppError::field(
+                    "role",
+                    Rule::OneOf {
+                        allowed: Role::NAMES.iter().map(|r| (*r).to_owned()).collect(),
+                    },
+                    format!("role must be one of {}", Role::NAMES.join(", ")),
+                )
+            })?;
+            let system_id = match system {
+                Some(s) => Some(services.get_system(actor, &s).await?.id),
+                None => None,
+            };
+            let created = services
+                .add_token(
+                    actor,
+                    NewToken {
+                        name,
+                        role,
+                        system_id,
+                        rate_limit,
+                    },
+                )
+                .await?;
+            out.created_token(&created)
+        }
+        TokensCommand::List => out.tokens(&services.list_tokens(actor).await?),
+        TokensCommand::Revoke { id } => {
+            let id = uuid_arg("id", &id)?;
+            out.tokens(&[services.revoke_token(actor, id).await?])
+        }
+    }
+}
+
+async fn inbox(
+    cmd: InboxCommand,
+    services: &Services,
+    actor: &Actor,
+    out: &Output,
+) -> Result<(), AppError> {
+    match cmd {
+        InboxCommand::List {
+            system,
+            status,
+            limit,
+        } => {
+            let system_id = system
+                .as_deref()
+                .map(|s| uuid_arg("system", s))
+                .transpose()?;
+            let status = match status.as_deref() {
+                Some(s) => Some(InboxStatus::parse(s).ok_or_else(|| {
+                    AppError::field(
+                        "status",
+                        Rule::OneOf {
+                            allowed: InboxStatus::NAMES.iter().map(|r| (*r).to_owned()).collect(),
+                        },
+                        format!("status must be one of {}", InboxStatus::NAMES.join(", ")),
+                    )
+                })?),
+                None => None,
+            };
+            let page = services
+                .list_inbox(
+                    actor,
+                    system_id,
+                    status,
+                    &PageRequest {
+                        cursor: None,
+                        limit: Some(limit),
+                    },
+                )
+                .await?;
+            out.inbox(&page.items)
+        }
+        InboxCommand::Replay { id } => out.replayed(&services.replay_inbox(actor, &id).await?),
+    }
+}
+
+fn uuid_arg(field: &str, value: &str) -> Result<uuid::Uuid, AppError> {
+    uuid::Uuid::parse_str(value.trim()).map_err(|_| {
+        AppError::field(
+            field,
+            Rule::Format {
+                expected: "a UUID".into(),
+            },
+            format!("{field} `{value}` is not an id"),
+        )
+    })
 }
 
 async fn systems(
@@ -194,6 +318,12 @@ impl SettingArgs {
         let mut secrets = BTreeMap::new();
         if self.api_key_stdin {
             secrets.insert("api_key".to_owned(), read_stdin_line("api_key")?);
+        }
+        if self.webhook_secret_stdin {
+            secrets.insert(
+                "webhook_secret".to_owned(),
+                read_stdin_line("webhook_secret")?,
+            );
         }
         Ok(secrets)
     }

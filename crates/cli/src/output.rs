@@ -5,7 +5,10 @@
 use std::process::ExitCode;
 
 use serde::Serialize;
+use storelink_core::inbox::InboxEvent;
+use storelink_core::ingest::IngestReply;
 use storelink_core::system::{ConnectionTestResult, ExternalSystem};
+use storelink_core::token::{ApiToken, CreatedToken};
 use storelink_core::user::UserView;
 use storelink_core::AppError;
 use storelink_service::AppStatus;
@@ -132,6 +135,94 @@ impl Output {
                 keychain_error.map_or_else(|| "ok".to_owned(), ToString::to_string),
             )
         })
+    }
+
+    pub fn created_token(&self, t: &CreatedToken) -> Result<(), AppError> {
+        self.print(t, || {
+            format!(
+                "token {} ({}) created, id {}\n{}\nThis is the only time the token is shown; store it in the terminal now.",
+                t.info.name, t.info.role, t.info.id, t.token
+            )
+        })
+    }
+
+    pub fn tokens(&self, list: &[ApiToken]) -> Result<(), AppError> {
+        self.print(&list, || {
+            if list.is_empty() {
+                return "no tokens".to_owned();
+            }
+            list.iter()
+                .map(|t| {
+                    format!(
+                        "{}  {:<16} {:<17} {:<8} {}",
+                        t.id,
+                        t.token_prefix,
+                        t.role.as_str(),
+                        if t.revoked_at.is_some() {
+                            "revoked"
+                        } else {
+                            "live"
+                        },
+                        t.name
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join("\n")
+        })
+    }
+
+    pub fn inbox(&self, list: &[InboxEvent]) -> Result<(), AppError> {
+        self.print(&list, || {
+            if list.is_empty() {
+                return "no events".to_owned();
+            }
+            list.iter()
+                .map(|e| {
+                    format!(
+                        "{}  {:<9} {:<8} {:<24} {}",
+                        e.id,
+                        e.status.as_str(),
+                        e.kind,
+                        e.event_type,
+                        e.event_id
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join("\n")
+        })
+    }
+
+    pub fn replayed(&self, r: &IngestReply) -> Result<(), AppError> {
+        self.print(r, || {
+            format!(
+                "event {} processed again: {}",
+                r.id,
+                if r.duplicate {
+                    "nothing changed (already applied)"
+                } else {
+                    "applied"
+                }
+            )
+        })
+    }
+
+    /// A line on stdout as soon as the listener is up (scripts wait for it).
+    pub fn listening(&self, url: &str, fingerprint: Option<&str>) -> Result<(), AppError> {
+        let json = serde_json::json!({ "listening": url, "tls_fingerprint_sha256": fingerprint });
+        if self.json {
+            println!(
+                "{}",
+                serde_json::to_string(&json).map_err(AppError::internal)?
+            );
+        } else {
+            println!("listening on {url}");
+            if let Some(fp) = fingerprint {
+                println!("certificate SHA-256 fingerprint (pin this in terminals): {fp}");
+            }
+        }
+        use std::io::Write as _;
+        let _ = std::io::stdout().flush();
+        Ok(())
     }
 
     pub fn done(&self, text: &str, json: &serde_json::Value) -> Result<(), AppError> {

@@ -1,0 +1,64 @@
+//! `storelink serve`: the listener, headless, until Ctrl-C or SIGTERM.
+
+use storelink_core::AppError;
+use storelink_listener::{certificate, tls, ListenerConfig};
+use storelink_service::Services;
+
+use crate::args::ServeArgs;
+use crate::output::Output;
+
+pub async fn run(services: &Services, args: ServeArgs, out: &Output) -> Result<(), AppError> {
+    let (tls_config, fingerprint) = if args.tls {
+        let mut names = vec!["localhost".to_owned(), "127.0.0.1".to_owned()];
+        if !args.listen.ip().is_unspecified() {
+            names.push(args.listen.ip().to_string());
+        }
+        let (material, fingerprint) = certificate::load_or_create(services, &names).await?;
+        let config =
+            tls::server_config(&material).map_err(|e| AppError::internal(e.to_string()))?;
+        (Some(config), Some(fingerprint))
+    } else {
+        (None, None)
+    };
+    let listener = storelink_listener::start(
+        services.clone(),
+        ListenerConfig {
+            addr: args.listen,
+            lan: args.lan,
+            tls: tls_config,
+            body_limit: args.body_limit,
+        },
+    )
+    .await?;
+    out.listening(&listener.base_url(), fingerprint.as_deref())?;
+    let stopper = listener.stopper();
+    tokio::spawn(async move {
+        shutdown_signal().await;
+        tracing::info!("stopping the listener");
+        let _ = stopper.send(true);
+    });
+    listener.wait().await;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = term.recv() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}

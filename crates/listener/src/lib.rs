@@ -1,0 +1,15 @@
+//! The embedded listener: the seeds' REST surface for LAN POS terminals and tokens, and the
+//! vendors' webhooks checked by signature. Off unless enabled; binds loopback unless LAN mode.
+
+mod auth;
+pub mod certificate;
+pub mod openapi;
+pub mod problem;
+mod routes;
+mod server;
+pub mod tls;
+mod tls_serve;
+
+pub use server::{
+    router, start, Listener, ListenerConfig, ListenerState, DEFAULT_BODY_LIMIT, DEFAULT_PORT,
+};

@@ -1,0 +1,141 @@
+//! Starting and stopping the listener. Plain HTTP on loopback by default; a non-loopback
+//! address needs LAN mode, where HTTPS with the listener's own certificate is available.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::extract::DefaultBodyLimit;
+use storelink_core::AppError;
+use storelink_service::Services;
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+use crate::auth::Limiters;
+
+/// Bodies above this are refused with 413 unless configured otherwise.
+pub const DEFAULT_BODY_LIMIT: usize = 1024 * 1024;
+pub const DEFAULT_PORT: u16 = 8765;
+
+#[derive(Clone)]
+pub struct ListenerState {
+    pub services: Services,
+    pub limiters: Arc<Limiters>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ListenerConfig {
+    pub addr: SocketAddr,
+    /// LAN mode: allows a non-loopback address.
+    pub lan: bool,
+    /// Serve HTTPS with this configuration (LAN mode).
+    pub tls: Option<Arc<rustls::ServerConfig>>,
+    pub body_limit: usize,
+}
+
+impl ListenerConfig {
+    pub fn loopback(port: u16) -> Self {
+        ListenerConfig {
+            addr: SocketAddr::from(([127, 0, 0, 1], port)),
+            lan: false,
+            tls: None,
+            body_limit: DEFAULT_BODY_LIMIT,
+        }
+    }
+}
+
+/// A running listener. Dropping it does not stop it; call `stop`.
+pub struct Listener {
+    addr: SocketAddr,
+    tls: bool,
+    stop: watch::Sender<bool>,
+    task: JoinHandle<()>,
+}
+
+impl Listener {
+    pub fn local_addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// `http://127.0.0.1:8765` or `https://...`.
+    pub fn base_url(&self) -> String {
+        let scheme = if self.tls { "https" } else { "http" };
+        format!("{scheme}://{}", self.addr)
+    }
+
+    /// Stops accepting connections and waits for the server task to end; requests in
+    /// flight finish first.
+    pub async fn stop(self) {
+        let _ = self.stop.send(true);
+        let _ = self.task.await;
+    }
+
+    /// Waits until the server ends on its own (an accept error) or is stopped.
+    pub async fn wait(self) {
+        let _ = self.task.await;
+    }
+
+    pub fn stopper(&self) -> watch::Sender<bool> {
+        self.stop.clone()
+    }
+}
+
+pub fn router(services: Services, body_limit: usize) -> axum::Router {
+    let state = ListenerState {
+        services,
+        limiters: Arc::new(Limiters::default()),
+    };
+    crate::routes::router()
+        .layer(DefaultBodyLimit::max(body_limit))
+        .with_state(state)
+}
+
+/// Binds and starts serving. Refuses a non-loopback address unless LAN mode is on.
+pub async fn start(services: Services, config: ListenerConfig) -> Result<Listener, AppError> {
+    if !config.addr.ip().is_loopback() && !config.lan {
+        return Err(AppError::field(
+            "listen",
+            storelink_core::Rule::Format {
+                expected: "a loopback address unless LAN mode is on".into(),
+            },
+            format!(
+                "{} is reachable from the network; turn on LAN mode (--lan) to listen there",
+                config.addr
+            ),
+        ));
+    }
+    let socket = TcpListener::bind(config.addr).await.map_err(|e| {
+        AppError::field(
+            "listen",
+            storelink_core::Rule::Format {
+                expected: "a free address and port".into(),
+            },
+            format!("cannot listen on {}: {e}", config.addr),
+        )
+    })?;
+    let addr = socket.local_addr().map_err(AppError::internal)?;
+    let app = router(services, config.body_limit);
+    let (stop, mut stopped) = watch::channel(false);
+    let tls = config.tls.is_some();
+    let task = match config.tls {
+        None => tokio::spawn(async move {
+            let shutdown = async move {
+                let _ = stopped.wait_for(|s| *s).await;
+            };
+            if let Err(e) = axum::serve(socket, app)
+                .with_graceful_shutdown(shutdown)
+                .await
+            {
+                tracing::error!(error = %e, "listener stopped");
+            }
+        }),
+        Some(tls_config) => tokio::spawn(crate::tls_serve::serve(socket, app, tls_config, stopped)),
+    };
+    tracing::info!(%addr, tls, "listener started");
+    Ok(Listener {
+        addr,
+        tls,
+        stop,
+        task,
+    })
+}
