@@ -4,9 +4,13 @@
 use storelink_core::system::{
     ConnectionTestResult, ExternalSystem, NewSystem, SystemFilter, SystemPatch,
 };
+use storelink_core::token::{ApiToken, CreatedToken, NewToken};
 use storelink_core::user::UserView;
 use storelink_core::{AppError, Operation, Page};
+use storelink_listener::control::ListenerStatus;
+use storelink_service::listener_settings::ListenerSettings;
 use storelink_service::AppStatus;
+use uuid::Uuid;
 use tauri::State;
 
 use crate::AppState;
@@ -114,4 +118,54 @@ pub async fn test_system(
 ) -> Result<ConnectionTestResult, AppError> {
     let (_, actor) = state.actor().await?;
     state.services()?.test_system(&actor, &id).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn listener_status(state: State<'_, AppState>) -> Result<ListenerStatus, AppError> {
+    let (_, actor) = state.actor().await?;
+    state
+        .services()?
+        .require(&actor, Operation::ListenerManage, "listener")
+        .await?;
+    state.listener()?.status().await
+}
+
+/// Saves the listener settings and starts, restarts or stops it to match.
+#[tauri::command]
+#[specta::specta]
+pub async fn save_listener_settings(
+    state: State<'_, AppState>,
+    settings: ListenerSettings,
+) -> Result<ListenerStatus, AppError> {
+    let (_, actor) = state.actor().await?;
+    let saved = state
+        .services()?
+        .save_listener_settings(&actor, settings)
+        .await?;
+    Ok(state.listener()?.apply(saved).await)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn list_tokens(state: State<'_, AppState>) -> Result<Vec<ApiToken>, AppError> {
+    let (_, actor) = state.actor().await?;
+    state.services()?.list_tokens(&actor).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn create_token(
+    state: State<'_, AppState>,
+    input: NewToken,
+) -> Result<CreatedToken, AppError> {
+    let (_, actor) = state.actor().await?;
+    state.services()?.add_token(&actor, input).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn revoke_token(state: State<'_, AppState>, id: Uuid) -> Result<ApiToken, AppError> {
+    let (_, actor) = state.actor().await?;
+    state.services()?.revoke_token(&actor, id).await
 }

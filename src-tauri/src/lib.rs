@@ -9,7 +9,9 @@ use storelink_core::system::{
     SystemStatus, SystemType, SETTABLE_STATUSES, SYNC_INTERVAL_DEFAULT, SYNC_INTERVAL_MAX,
     SYNC_INTERVAL_MIN,
 };
+use storelink_core::token::{DEFAULT_RATE_LIMIT, MAX_RATE_LIMIT};
 use storelink_core::user::PASSWORD_MIN_CHARS;
+use storelink_core::Role;
 use tauri::Manager;
 use tauri_specta::{collect_commands, Builder};
 
@@ -30,6 +32,11 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             commands::update_system,
             commands::delete_system,
             commands::test_system,
+            commands::listener_status,
+            commands::save_listener_settings,
+            commands::list_tokens,
+            commands::create_token,
+            commands::revoke_token,
         ])
         // The UI's pick lists and limits come from the core, never from a copy.
         .constant("SYSTEM_TYPES", SystemType::NAMES)
@@ -39,6 +46,9 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
         .constant("SYNC_INTERVAL_MAX", SYNC_INTERVAL_MAX)
         .constant("SYNC_INTERVAL_DEFAULT", SYNC_INTERVAL_DEFAULT)
         .constant("PASSWORD_MIN", PASSWORD_MIN_CHARS)
+        .constant("ROLES", Role::NAMES)
+        .constant("TOKEN_RATE_LIMIT_DEFAULT", DEFAULT_RATE_LIMIT)
+        .constant("TOKEN_RATE_LIMIT_MAX", MAX_RATE_LIMIT)
         // All integers crossing IPC (fen, counts, milliseconds) are far below 2^53.
         .dangerously_cast_bigints_to_number()
         // One TypeScript type per Rust type: our types serialize and deserialize alike.
@@ -72,7 +82,11 @@ pub fn run() {
                 None => app.path().app_data_dir()?,
             };
             tracing::info!(data_dir = %data_dir.display(), "starting");
-            let state = tauri::async_runtime::block_on(AppState::open(&data_dir));
+            let state = tauri::async_runtime::block_on(async {
+                let state = AppState::open(&data_dir).await;
+                state.start_listener_if_enabled().await;
+                state
+            });
             app.manage(state);
             Ok(())
         })

@@ -3,12 +3,14 @@ use std::sync::Mutex;
 
 use storelink_core::user::UserView;
 use storelink_core::{Actor, AppError};
+use storelink_listener::control::ListenerControl;
 use storelink_service::Services;
 use uuid::Uuid;
 
 /// The app's state: the services (or why they could not start) and who is signed in.
 pub struct AppState {
     services: Result<Services, AppError>,
+    listener: Option<ListenerControl>,
     session: Mutex<Option<Uuid>>,
 }
 
@@ -20,10 +22,33 @@ impl AppState {
         if let Err(e) = &services {
             tracing::error!(error = %e, "storelink could not open its data");
         }
+        let listener = services.as_ref().ok().map(|s| ListenerControl::new(s.clone()));
         AppState {
             services,
+            listener,
             session: Mutex::new(None),
         }
+    }
+
+    /// Starts the listener if the manager left it enabled.
+    pub async fn start_listener_if_enabled(&self) {
+        let (Ok(services), Some(control)) = (self.services(), &self.listener) else {
+            return;
+        };
+        match services.listener_settings().await {
+            Ok(settings) if settings.enabled => {
+                control.apply(settings).await;
+            }
+            Ok(_) => {}
+            Err(e) => tracing::error!(error = %e, "cannot read the listener settings"),
+        }
+    }
+
+    pub fn listener(&self) -> Result<&ListenerControl, AppError> {
+        self.services()?;
+        self.listener
+            .as_ref()
+            .ok_or_else(|| AppError::internal("the listener control is missing"))
     }
 
     pub fn services(&self) -> Result<&Services, AppError> {

@@ -17,12 +17,20 @@ export const commands = {
 	updateSystem: (id: string, patch: SystemPatch) => typedError<ExternalSystem, AppError>(__TAURI_INVOKE("update_system", { id, patch })),
 	deleteSystem: (id: string) => typedError<null, AppError>(__TAURI_INVOKE("delete_system", { id })),
 	testSystem: (id: string) => typedError<ConnectionTestResult, AppError>(__TAURI_INVOKE("test_system", { id })),
+	listenerStatus: () => typedError<ListenerStatus, AppError>(__TAURI_INVOKE("listener_status")),
+	/**  Saves the listener settings and starts, restarts or stops it to match. */
+	saveListenerSettings: (settings: ListenerSettings) => typedError<ListenerStatus, AppError>(__TAURI_INVOKE("save_listener_settings", { settings })),
+	listTokens: () => typedError<ApiToken[], AppError>(__TAURI_INVOKE("list_tokens")),
+	createToken: (input: NewToken) => typedError<CreatedToken, AppError>(__TAURI_INVOKE("create_token", { input })),
+	revokeToken: (id: string) => typedError<ApiToken, AppError>(__TAURI_INVOKE("revoke_token", { id })),
 };
 
 /* Constants */
 export const EDITABLE_STATUSES = ["active","inactive"] as const;
 
 export const PASSWORD_MIN = 8 as const;
+
+export const ROLES = ["admin","store_manager","floor_manager","warehouse_manager","customer_manager","staff"] as const;
 
 export const SYNC_INTERVAL_DEFAULT = 300 as const;
 
@@ -34,8 +42,32 @@ export const SYSTEM_STATUSES = ["active","inactive","error","testing"] as const;
 
 export const SYSTEM_TYPES = ["pos","supplier","member","payment","delivery","erp","reservation","ecommerce"] as const;
 
+export const TOKEN_RATE_LIMIT_DEFAULT = 50 as const;
+
+export const TOKEN_RATE_LIMIT_MAX = 100000 as const;
+
 /* Types */
+export type ApiToken = {
+	id: string,
+	name: string,
+	role: Role,
+	/**  A token bound to a system may only push to and read that system. */
+	system_id: string | null,
+	/**  The first characters of the token (`slk_AbCd1234`). */
+	token_prefix: string,
+	/**  Requests a second before the listener answers 429. */
+	rate_limit: number,
+	created_by: string,
+	created_at: string,
+	last_used_at: string | null,
+	revoked_at: string | null,
+};
+
 export type AppError = { kind: "validation"; errors: FieldError[] } | { kind: "not_found"; entity: string; id: string } | { kind: "conflict"; message: string; field: string | null } | { kind: "forbidden"; operation: string; role: string } | { kind: "unauthenticated" } | { kind: "bad_credentials" } | 
+/**  A webhook whose signature, timestamp or secret did not check out. */
+{ kind: "bad_signature"; message: string } | 
+/**  Too many requests from one token; try again after `retry_after_secs`. */
+{ kind: "rate_limited"; retry_after_secs: number } | 
 /**  The OS keychain could not be used; `remedy` tells the person what to do. */
 { kind: "keychain"; message: string; remedy: string } | 
 /**  The database was refused at start (unreadable, corrupt, or from a newer Storelink). */
@@ -61,6 +93,12 @@ export type ConnectionTestResult = {
 	error_class: ErrorClass | null,
 	message: string,
 	tested_at: string,
+};
+
+/**  The one time the token itself is seen. */
+export type CreatedToken = {
+	token: string,
+	info: ApiToken,
 };
 
 /**  Error classes of seed 004 §8.1. Every failure talking to a vendor gets exactly one. */
@@ -104,6 +142,27 @@ export type FieldError = {
 
 export type LastSyncStatus = "success" | "failed" | "partial";
 
+export type ListenerSettings = {
+	enabled: boolean,
+	/**  Listen on the store's network, not only on this computer. */
+	lan: boolean,
+	port: number,
+	/**  HTTPS with the listener's own certificate (LAN mode only). */
+	tls: boolean,
+};
+
+/**  What the settings page shows. */
+export type ListenerStatus = {
+	settings: ListenerSettings,
+	running: boolean,
+	/**  Where terminals send to, e.g. `http://127.0.0.1:8765`. */
+	url: string | null,
+	/**  SHA-256 of the HTTPS certificate, for terminals to pin (LAN mode with HTTPS). */
+	fingerprint: string | null,
+	/**  Why it is not running although enabled (port taken, ...). */
+	error: string | null,
+};
+
 /**
  *  What a person submits to add a system. The seeds' create body nests `api_endpoint`,
  *  `api_key` and `webhook_url` inside `config`; both that shape and top-level fields work.
@@ -123,11 +182,18 @@ export type NewSystem = {
 	secrets?: { [key in string]: string },
 };
 
+export type NewToken = {
+	name: string,
+	role: Role,
+	system_id: string | null,
+	rate_limit: number | null,
+};
+
 /**
  *  Every operation the core performs for a person. Webhook receipt is not here: it
  *  carries no user and is checked by signature instead.
  */
-export type Operation = "systems_view" | "systems_create" | "systems_update" | "systems_delete" | "systems_test" | "pos_transactions_view" | "pos_transactions_create" | "supplier_orders_view" | "supplier_orders_create" | "members_view" | "members_sync" | "reservations_view" | "reservations_sync" | "reservations_update_status" | "sync_logs_view" | "sync_run" | "conflicts_resolve" | "users_view" | "users_manage" | "terminals_manage" | "audit_view" | "backups_manage";
+export type Operation = "systems_view" | "systems_create" | "systems_update" | "systems_delete" | "systems_test" | "pos_transactions_view" | "pos_transactions_create" | "supplier_orders_view" | "supplier_orders_create" | "members_view" | "members_sync" | "reservations_view" | "reservations_sync" | "reservations_update_status" | "sync_logs_view" | "sync_run" | "conflicts_resolve" | "users_view" | "users_manage" | "tokens_manage" | "listener_manage" | "audit_view" | "backups_manage";
 
 /**
  *  One page of a list, newest first. `next_cursor` continues after the last item; it is
@@ -145,7 +211,9 @@ export type Page<T> = {
 export type Role = "admin" | "store_manager" | "floor_manager" | "warehouse_manager" | "customer_manager" | "staff";
 
 /**  Which rule a field broke, with the figures the message needs (the UI translates by code). */
-export type Rule = { code: "required" } | { code: "too_long"; max: number } | { code: "out_of_range"; min: number; max: number } | { code: "one_of"; allowed: string[] } | { code: "url" } | { code: "phone_cn" } | { code: "email" } | { code: "json" } | { code: "money_format" } | { code: "sum_mismatch"; expected: string; actual: string } | { code: "transition"; from: string; to: string } | { code: "unique" } | { code: "format"; expected: string };
+export type Rule = { code: "required" } | { code: "too_long"; max: number } | { code: "out_of_range"; min: number; max: number } | { code: "one_of"; allowed: string[] } | { code: "url" } | { code: "phone_cn" } | { code: "email" } | { code: "json" } | { code: "money_format" } | { code: "sum_mismatch"; expected: string; actual: string } | 
+/**  A status change the state machine does not allow; `allowed` lists the next states. */
+{ code: "transition"; from: string; to: string; allowed: string[] } | { code: "unique" } | { code: "format"; expected: string };
 
 export type SystemFilter = {
 	type?: string | null,

@@ -43,6 +43,7 @@ string_enum!(
     UsersView => "users_view",
     UsersManage => "users_manage",
     TokensManage => "tokens_manage",
+    ListenerManage => "listener_manage",
     AuditView => "audit_view",
     BackupsManage => "backups_manage",
 });
@@ -76,7 +77,8 @@ pub fn allowed_roles(op: Operation) -> &'static [Role] {
         | Op::ConflictsResolve
         | Op::UsersView
         | Op::UsersManage
-        | Op::TokensManage => MANAGERS,
+        | Op::TokensManage
+        | Op::ListenerManage => MANAGERS,
         Op::SupplierOrdersCreate => &[R::Admin, R::StoreManager, R::WarehouseManager],
         Op::MembersSync | Op::ReservationsSync => &[R::Admin, R::StoreManager, R::CustomerManager],
         Op::ReservationsUpdateStatus => &[R::Admin, R::StoreManager, R::FloorManager],

@@ -3,6 +3,7 @@
 
 mod auth;
 pub mod certificate;
+pub mod control;
 pub mod openapi;
 pub mod problem;
 mod routes;

@@ -95,6 +95,12 @@ impl Services {
         }
     }
 
+    /// Checks the role for `op` for a shell that does the work itself (the desktop's
+    /// listener control); a refusal is audited like any other.
+    pub async fn require(&self, actor: &Actor, op: Operation, entity: &str) -> Result<(), AppError> {
+        self.authorize(actor, op, entity, None).await
+    }
+
     /// Audits a refused attempt and hands the refusal back. If even the audit write fails,
     /// that failure is returned instead, so a refusal is never silently unrecorded.
     pub(crate) async fn refuse(

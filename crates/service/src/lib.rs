@@ -6,6 +6,7 @@
 mod audit;
 mod context;
 pub mod ingest;
+pub mod listener_settings;
 pub mod records;
 pub mod systems;
 pub mod tokens;
