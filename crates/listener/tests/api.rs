@@ -80,14 +80,24 @@ async fn openapi_is_3_1_and_describes_every_route() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn unknown_routes_are_404_problems() {
     let h = host().await;
-    for path in ["/api/v1/integrations/nothing-here", "/nope", "/api/v2/integrations/members"] {
+    for path in [
+        "/api/v1/integrations/nothing-here",
+        "/nope",
+        "/api/v2/integrations/members",
+    ] {
         let reply = h.get(path, &h.admin).await;
         let fields = reply.problem(404);
         assert_eq!(fields, ["path"], "{path}: {}", reply.text);
     }
     // Without a token too: an unknown route does not ask for credentials.
     let reply = h
-        .send(reqwest::Method::GET, "/api/v1/integrations/nothing-here", None, &[], None)
+        .send(
+            reqwest::Method::GET,
+            "/api/v1/integrations/nothing-here",
+            None,
+            &[],
+            None,
+        )
         .await;
     reply.problem(404);
 }
@@ -101,12 +111,20 @@ async fn sync_logs_show_each_push_of_a_system() {
     h.post(&format!("pos/{a}/transactions"), &h.admin, &pos_seed())
         .await
         .expect(201);
-    h.post(&format!("pos/{a}/transactions"), &h.admin, &pos_sale("TXN-A-2", 10.0))
-        .await
-        .expect(201);
-    h.post(&format!("pos/{b}/transactions"), &h.admin, &pos_sale("TXN-B-1", 5.0))
-        .await
-        .expect(201);
+    h.post(
+        &format!("pos/{a}/transactions"),
+        &h.admin,
+        &pos_sale("TXN-A-2", 10.0),
+    )
+    .await
+    .expect(201);
+    h.post(
+        &format!("pos/{b}/transactions"),
+        &h.admin,
+        &pos_sale("TXN-B-1", 5.0),
+    )
+    .await
+    .expect(201);
     // A repeat and a refusal add no log line.
     h.post(&format!("pos/{a}/transactions"), &h.admin, &pos_seed())
         .await
@@ -137,11 +155,16 @@ async fn sync_logs_show_each_push_of_a_system() {
     }
     // Newest first, and limit pages.
     assert_eq!(items[0]["item_id"], json!("TXN-A-2"));
-    let first = h.get(&format!("sync-logs?system_id={a}&limit=1"), &staff).await;
+    let first = h
+        .get(&format!("sync-logs?system_id={a}&limit=1"), &staff)
+        .await;
     first.expect(200);
     assert_eq!(first.body["items"].as_array().map(Vec::len), Some(1));
     assert!(first.body["next_cursor"].is_string(), "{}", first.text);
-    assert_eq!(h.walk(&format!("sync-logs?system_id={a}"), 1).await.len(), 2);
+    assert_eq!(
+        h.walk(&format!("sync-logs?system_id={a}"), 1).await.len(),
+        2
+    );
     assert_eq!(h.list("sync-logs").await.len(), 3);
 
     h.get("sync-logs?system_id=not-a-uuid", &staff)

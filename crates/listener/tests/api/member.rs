@@ -57,7 +57,10 @@ async fn member_sync_upserts_repeats_are_duplicates_and_changes_update() {
     let by_phone = h.list("members?phone=13800138000").await;
     assert_eq!(by_phone.len(), 1);
     assert!(h.list("members?phone=13900000000").await.is_empty());
-    assert_eq!(h.list(&format!("members?system_id={members}")).await.len(), 1);
+    assert_eq!(
+        h.list(&format!("members?system_id={members}")).await.len(),
+        1
+    );
 
     // Each accepted change is kept raw; the repeat is not.
     assert_eq!(h.inbox(members).await.len(), 2);

@@ -111,16 +111,76 @@ async fn malformed_and_invalid_bodies_name_what_is_wrong_and_store_nothing() {
         fields.remove("total");
     }
     let cases: Vec<(&str, Vec<u8>, u16, &str, &str)> = vec![
-        ("not JSON", b"{\"transaction_id\": ".to_vec(), 400, "body", "json"),
-        ("plain text", b"transaction TXN-1 296.80".to_vec(), 400, "body", "json"),
-        ("not UTF-8", vec![0xff, 0xfe, b'{', b'}'], 400, "body", "json"),
-        ("off by one fen", with("total", json!(296.79)), 422, "total", "sum_mismatch"),
-        ("unknown payment", with("payment_method", json!("bitcoin")), 422, "payment_method", "one_of"),
-        ("unknown type", with("type", json!("gift")), 422, "type", "one_of"),
-        ("bad phone", bad_phone.to_string().into_bytes(), 422, "customer.phone", "phone_cn"),
-        ("no total", no_total.to_string().into_bytes(), 422, "total", "required"),
-        ("total as text", with("total", json!("a lot")), 422, "total", "format"),
-        ("three decimals", with("total", json!(296.801)), 422, "total", "format"),
+        (
+            "not JSON",
+            b"{\"transaction_id\": ".to_vec(),
+            400,
+            "body",
+            "json",
+        ),
+        (
+            "plain text",
+            b"transaction TXN-1 296.80".to_vec(),
+            400,
+            "body",
+            "json",
+        ),
+        (
+            "not UTF-8",
+            vec![0xff, 0xfe, b'{', b'}'],
+            400,
+            "body",
+            "json",
+        ),
+        (
+            "off by one fen",
+            with("total", json!(296.79)),
+            422,
+            "total",
+            "sum_mismatch",
+        ),
+        (
+            "unknown payment",
+            with("payment_method", json!("bitcoin")),
+            422,
+            "payment_method",
+            "one_of",
+        ),
+        (
+            "unknown type",
+            with("type", json!("gift")),
+            422,
+            "type",
+            "one_of",
+        ),
+        (
+            "bad phone",
+            bad_phone.to_string().into_bytes(),
+            422,
+            "customer.phone",
+            "phone_cn",
+        ),
+        (
+            "no total",
+            no_total.to_string().into_bytes(),
+            422,
+            "total",
+            "required",
+        ),
+        (
+            "total as text",
+            with("total", json!("a lot")),
+            422,
+            "total",
+            "format",
+        ),
+        (
+            "three decimals",
+            with("total", json!(296.801)),
+            422,
+            "total",
+            "format",
+        ),
     ];
     for (name, body, status, field, rule) in cases {
         let reply = h.post_raw(&path(pos), Some(&h.admin), body).await;
@@ -140,14 +200,27 @@ async fn a_push_needs_a_known_live_token() {
     missing.problem(401);
     assert_eq!(missing.header("www-authenticate"), Some("Bearer"));
 
-    let basic = [("authorization".to_owned(), "Basic YWRtaW46YWRtaW4=".to_owned())];
+    let basic = [(
+        "authorization".to_owned(),
+        "Basic YWRtaW46YWRtaW4=".to_owned(),
+    )];
     let reply = h
-        .send(reqwest::Method::POST, &path(pos), None, &basic, Some(body.clone()))
+        .send(
+            reqwest::Method::POST,
+            &path(pos),
+            None,
+            &basic,
+            Some(body.clone()),
+        )
         .await;
     reply.problem(401);
     assert_eq!(reply.header("www-authenticate"), Some("Bearer"));
 
-    for unknown in ["slk_not-a-real-token", "not-even-prefixed", &"x".repeat(500)] {
+    for unknown in [
+        "slk_not-a-real-token",
+        "not-even-prefixed",
+        &"x".repeat(500),
+    ] {
         let reply = h.post_raw(&path(pos), Some(unknown), body.clone()).await;
         reply.problem(401);
     }
@@ -189,7 +262,11 @@ async fn unknown_systems_and_systems_of_another_type_are_404() {
     let pos = h.system("pos", "POS").await;
     let supplier = h.system("supplier", "蜀海供应链").await;
     let unknown = Uuid::now_v7();
-    for id in [unknown.to_string(), "not-a-uuid".into(), supplier.to_string()] {
+    for id in [
+        unknown.to_string(),
+        "not-a-uuid".into(),
+        supplier.to_string(),
+    ] {
         let reply = h.post(&path(&id), &h.admin, &pos_seed()).await;
         reply.problem(404);
     }
@@ -243,7 +320,11 @@ async fn a_token_over_its_rate_limit_gets_429_with_retry_after() {
         assert!(retry >= 1);
         wait = wait.max(retry);
     }
-    assert_eq!(h.stored_pos(pos).await.len(), accepted, "a 429 stores nothing");
+    assert_eq!(
+        h.stored_pos(pos).await.len(),
+        accepted,
+        "a 429 stores nothing"
+    );
     // Another token is not slowed down by this one's bucket.
     h.post(&path(pos), &h.admin, &pos_sale("TXN-OTHER", 1.0))
         .await
@@ -293,7 +374,11 @@ async fn refunds_reverse_a_received_sale_and_never_more_than_is_left() {
     };
 
     let first = h
-        .post(&path(pos), &h.admin, &refund("RF-1", Some("TXN-2024-001"), 96.80))
+        .post(
+            &path(pos),
+            &h.admin,
+            &refund("RF-1", Some("TXN-2024-001"), 96.80),
+        )
         .await;
     first.expect(201);
     assert_eq!(first.body["duplicate"], json!(false));
@@ -301,26 +386,45 @@ async fn refunds_reverse_a_received_sale_and_never_more_than_is_left() {
     h.post(&path(pos), &h.admin, &refund("RF-2", None, 1.0))
         .await
         .problem_naming(422, "original_transaction_id", "required");
-    h.post(&path(pos), &h.admin, &refund("RF-3", Some("TXN-NEVER-SEEN"), 1.0))
-        .await
-        .problem_naming(422, "original_transaction_id", "format");
+    h.post(
+        &path(pos),
+        &h.admin,
+        &refund("RF-3", Some("TXN-NEVER-SEEN"), 1.0),
+    )
+    .await
+    .problem_naming(422, "original_transaction_id", "format");
     // 200.00 is left of 296.80; 200.01 is too much, in one refund or after another.
-    h.post(&path(pos), &h.admin, &refund("RF-4", Some("TXN-2024-001"), 200.01))
-        .await
-        .problem_naming(422, "total", "out_of_range");
-    h.post(&path(pos), &h.admin, &refund("RF-5", Some("TXN-2024-001"), 200.00))
-        .await
-        .expect(201);
-    h.post(&path(pos), &h.admin, &refund("RF-6", Some("TXN-2024-001"), 0.01))
-        .await
-        .problem_naming(422, "total", "out_of_range");
+    h.post(
+        &path(pos),
+        &h.admin,
+        &refund("RF-4", Some("TXN-2024-001"), 200.01),
+    )
+    .await
+    .problem_naming(422, "total", "out_of_range");
+    h.post(
+        &path(pos),
+        &h.admin,
+        &refund("RF-5", Some("TXN-2024-001"), 200.00),
+    )
+    .await
+    .expect(201);
+    h.post(
+        &path(pos),
+        &h.admin,
+        &refund("RF-6", Some("TXN-2024-001"), 0.01),
+    )
+    .await
+    .problem_naming(422, "total", "out_of_range");
     // A refund cannot itself be reversed.
     h.post(&path(pos), &h.admin, &refund("RF-7", Some("RF-1"), 1.0))
         .await
         .problem_naming(422, "original_transaction_id", "format");
 
     let stored = h.stored_pos(pos).await;
-    let mut ids: Vec<&str> = stored.iter().map(|t| t.pos_transaction_id.as_str()).collect();
+    let mut ids: Vec<&str> = stored
+        .iter()
+        .map(|t| t.pos_transaction_id.as_str())
+        .collect();
     ids.sort_unstable();
     assert_eq!(ids, ["RF-1", "RF-5", "TXN-2024-001"]);
     let refunds = h

@@ -10,7 +10,12 @@ use crate::common::{host, pos_sale, Host};
 fn ids(items: &[Value]) -> BTreeSet<String> {
     items
         .iter()
-        .map(|t| t["pos_transaction_id"].as_str().unwrap_or_default().to_owned())
+        .map(|t| {
+            t["pos_transaction_id"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned()
+        })
         .collect()
 }
 
@@ -53,7 +58,9 @@ async fn filters_by_store_status_type_and_time() {
         async move {
             let reply = h.get(&format!("pos/transactions?{q}"), staff).await;
             reply.expect(200);
-            ids(reply.body["items"].as_array().map_or(&[][..], Vec::as_slice))
+            ids(reply.body["items"]
+                .as_array()
+                .map_or(&[][..], Vec::as_slice))
         }
     };
     assert_eq!(query("store_id=store-001").await, set(&["S1", "S2", "R1"]));
@@ -66,9 +73,18 @@ async fn filters_by_store_status_type_and_time() {
     assert_eq!(query("sync_status=pending").await, set(&[]));
     assert_eq!(query("sync_status=failed").await, set(&[]));
     assert_eq!(query("type=refund").await, set(&["R1"]));
-    assert_eq!(query("type=sale&store_id=store-001").await, set(&["S1", "S2"]));
-    assert_eq!(query("start_time=2024-02-16T00:00:00").await, set(&["S2", "R1"]));
-    assert_eq!(query("end_time=2024-02-16T00:00:00").await, set(&["S1", "S3"]));
+    assert_eq!(
+        query("type=sale&store_id=store-001").await,
+        set(&["S1", "S2"])
+    );
+    assert_eq!(
+        query("start_time=2024-02-16T00:00:00").await,
+        set(&["S2", "R1"])
+    );
+    assert_eq!(
+        query("end_time=2024-02-16T00:00:00").await,
+        set(&["S1", "S3"])
+    );
     assert_eq!(
         query("start_time=2024-02-15T10:00:00&end_time=2024-02-16T12:30:00").await,
         set(&["S1", "S2"])
@@ -81,7 +97,9 @@ async fn filters_by_store_status_type_and_time() {
     assert_eq!(query("").await.len(), 4);
     assert_eq!(query("limit=2").await.len(), 2);
 
-    let listed = h.list("pos/transactions?store_id=store-001&type=sale").await;
+    let listed = h
+        .list("pos/transactions?store_id=store-001&type=sale")
+        .await;
     let s1 = listed
         .iter()
         .find(|t| t["pos_transaction_id"] == json!("S1"))
@@ -160,15 +178,23 @@ async fn cursor_paging_returns_every_row_exactly_once_newest_first() {
     }
     // A full page has a cursor; the last page has none.
     let page = h
-        .get(&format!("pos/transactions?system_id={pos}&limit=23"), &h.admin)
+        .get(
+            &format!("pos/transactions?system_id={pos}&limit=23"),
+            &h.admin,
+        )
         .await;
     page.expect(200);
     assert!(page.body["next_cursor"].is_null(), "{}", page.text);
     let page = h
-        .get(&format!("pos/transactions?system_id={pos}&limit=22"), &h.admin)
+        .get(
+            &format!("pos/transactions?system_id={pos}&limit=22"),
+            &h.admin,
+        )
         .await;
     assert!(page.body["next_cursor"].is_string(), "{}", page.text);
     // Filters hold across pages.
-    let sales = h.walk("pos/transactions?type=sale&store_id=store-001", 4).await;
+    let sales = h
+        .walk("pos/transactions?type=sale&store_id=store-001", 4)
+        .await;
     assert_eq!(sales.len(), 24);
 }

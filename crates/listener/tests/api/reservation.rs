@@ -48,11 +48,15 @@ async fn manual_sync_stores_the_seed_and_the_list_filters_it() {
             .problem(403);
     }
     let manager = h.token_for(Role::CustomerManager).await;
-    let first = h.post(&sync_path(yiding), &manager, &reservation_seed()).await;
+    let first = h
+        .post(&sync_path(yiding), &manager, &reservation_seed())
+        .await;
     first.expect(201);
     assert_eq!(first.body["duplicate"], json!(false));
     assert_eq!(first.body["status"], json!("confirmed"));
-    let again = h.post(&sync_path(yiding), &manager, &reservation_seed()).await;
+    let again = h
+        .post(&sync_path(yiding), &manager, &reservation_seed())
+        .await;
     again.expect(200);
     assert_eq!(again.body["duplicate"], json!(true));
 
@@ -69,7 +73,9 @@ async fn manual_sync_stores_the_seed_and_the_list_filters_it() {
     next_day["reservation_id"] = json!("RES-2024-002");
     next_day["reservation_date"] = json!("2024-02-16T00:00:00");
     next_day["status"] = json!("pending");
-    h.post(&sync_path(yiding), &manager, &next_day).await.expect(201);
+    h.post(&sync_path(yiding), &manager, &next_day)
+        .await
+        .expect(201);
     let other_store = h
         .system_with("reservation", "另一店", "store-002", &[], json!({}))
         .await;
@@ -81,10 +87,17 @@ async fn manual_sync_stores_the_seed_and_the_list_filters_it() {
 
     let seed_day = "date_from=2024-02-15T00:00:00&date_to=2024-02-15T23:59:59";
     assert_eq!(
-        listed(&h, &format!("store_id=store-001&status=confirmed&{seed_day}")).await,
+        listed(
+            &h,
+            &format!("store_id=store-001&status=confirmed&{seed_day}")
+        )
+        .await,
         ["RES-2024-001"]
     );
-    assert_eq!(listed(&h, &format!("store_id=store-001&{seed_day}")).await, ["RES-2024-001"]);
+    assert_eq!(
+        listed(&h, &format!("store_id=store-001&{seed_day}")).await,
+        ["RES-2024-001"]
+    );
     assert_eq!(listed(&h, seed_day).await, ["RES-2024-001", "RES-9"]);
     assert_eq!(
         listed(&h, "store_id=store-001&date_from=2024-02-16T00:00:00").await,
@@ -92,7 +105,9 @@ async fn manual_sync_stores_the_seed_and_the_list_filters_it() {
     );
     assert_eq!(listed(&h, "status=pending").await, ["RES-2024-002"]);
     assert!(listed(&h, "status=seated").await.is_empty());
-    let page = h.get("reservation/list?store_id=store-001&limit=1", &h.admin).await;
+    let page = h
+        .get("reservation/list?store_id=store-001&limit=1", &h.admin)
+        .await;
     page.expect(200);
     assert_eq!(page.body["items"].as_array().map(Vec::len), Some(1));
     assert!(page.body["next_cursor"].is_string());
@@ -118,7 +133,11 @@ async fn manual_sync_stores_the_seed_and_the_list_filters_it() {
     h.post(&sync_path(yiding), &manager, &new_without_name)
         .await
         .problem_naming(422, "customer_name", "required");
-    assert_eq!(h.walk("reservation/list", 10).await.len(), 3, "refusals store nothing");
+    assert_eq!(
+        h.walk("reservation/list", 10).await.len(),
+        3,
+        "refusals store nothing"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -137,12 +156,19 @@ async fn the_front_desk_moves_a_reservation_through_its_states() {
     assert_eq!(only(&h).await["status"], json!("confirmed"));
 
     let arrived = h
-        .put(&status("status=arrived&arrival_time=2024-02-15T18:05:00"), &floor)
+        .put(
+            &status("status=arrived&arrival_time=2024-02-15T18:05:00"),
+            &floor,
+        )
         .await;
     arrived.expect(200);
     assert_eq!(arrived.body["status"], json!("arrived"));
     assert_eq!(arrived.body["arrival_time"], json!("2024-02-15T10:05:00Z"));
-    assert_eq!(arrived.body["sync_status"], json!("pending"), "to be sent back");
+    assert_eq!(
+        arrived.body["sync_status"],
+        json!("pending"),
+        "to be sent back"
+    );
     assert!(matches!(
         drain(&mut events).as_slice(),
         [DomainEvent::ReservationChanged { status, .. }] if status == "arrived"
@@ -156,7 +182,9 @@ async fn the_front_desk_moves_a_reservation_through_its_states() {
         .problem_naming(422, "table_number", "required");
     assert_eq!(only(&h).await["status"], json!("arrived"), "unchanged");
 
-    let seated = h.put(&status("status=seated&table_number=A08"), &floor).await;
+    let seated = h
+        .put(&status("status=seated&table_number=A08"), &floor)
+        .await;
     seated.expect(200);
     assert_eq!(seated.body["status"], json!("seated"));
     assert_eq!(seated.body["table_number"], json!("A08"));
@@ -164,7 +192,9 @@ async fn the_front_desk_moves_a_reservation_through_its_states() {
 
     let illegal = h.put(&status("status=pending"), &floor).await;
     assert_eq!(illegal.allowed_next(), ["completed"]);
-    h.put(&status("status=cancelled"), &floor).await.problem(409);
+    h.put(&status("status=cancelled"), &floor)
+        .await
+        .problem(409);
     h.put(&status("status=lost"), &floor)
         .await
         .problem_naming(422, "status", "one_of");
@@ -174,9 +204,15 @@ async fn the_front_desk_moves_a_reservation_through_its_states() {
     h.put("reservation/RES-NOPE/status?status=arrived", &floor)
         .await
         .problem(404);
-    h.send(reqwest::Method::PUT, &status("status=completed"), None, &[], None)
-        .await
-        .problem(401);
+    h.send(
+        reqwest::Method::PUT,
+        &status("status=completed"),
+        None,
+        &[],
+        None,
+    )
+    .await
+    .problem(401);
 
     let r = only(&h).await;
     assert_eq!(r["status"], json!("seated"));
@@ -202,7 +238,11 @@ async fn platform_webhooks_upsert_and_announce_new_and_cancelled_bookings() {
         "status": "pending"
     });
     let created = h
-        .signed_webhook("reservation", yiding, &json!({"event": "reservation.created", "data": data}))
+        .signed_webhook(
+            "reservation",
+            yiding,
+            &json!({"event": "reservation.created", "data": data}),
+        )
         .await;
     created.expect(200);
     assert_eq!(created.body["duplicate"], json!(false));
@@ -231,7 +271,11 @@ async fn platform_webhooks_upsert_and_announce_new_and_cancelled_bookings() {
     let r = only(&h).await;
     assert_eq!(r["status"], json!("confirmed"));
     assert_eq!(r["customer_count"], json!(6));
-    assert_eq!(r["customer_name"], json!("张三"), "fields not sent are kept");
+    assert_eq!(
+        r["customer_name"],
+        json!("张三"),
+        "fields not sent are kept"
+    );
     assert!(matches!(
         drain(&mut events).as_slice(),
         [DomainEvent::ReservationChanged { status, .. }] if status == "confirmed"
@@ -270,8 +314,13 @@ async fn platform_webhooks_upsert_and_announce_new_and_cancelled_bookings() {
     let late = json!({"event": "reservation.cancelled", "data": {
         "reservation_id": "RES-2024-002", "customer_name": "李四", "customer_count": 2,
         "reservation_date": "2024-02-16"}});
-    h.signed_webhook("reservation", yiding, &late).await.expect(200);
-    assert_eq!(listed(&h, "status=cancelled").await, ["RES-2024-001", "RES-2024-002"]);
+    h.signed_webhook("reservation", yiding, &late)
+        .await
+        .expect(200);
+    assert_eq!(
+        listed(&h, "status=cancelled").await,
+        ["RES-2024-001", "RES-2024-002"]
+    );
     h.signed_webhook(
         "reservation",
         yiding,

@@ -70,7 +70,9 @@ async fn seed_order_is_created_by_a_warehouse_manager_only() {
     assert_eq!(order["delivery_info"]["contact"], json!("李四"));
     // Seed times have no offset: the store's local time (UTC+8).
     assert_eq!(order["expected_delivery"], json!("2024-02-15T02:00:00Z"));
-    assert!(orders(&h, "store_id=store-001&status=shipped").await.is_empty());
+    assert!(orders(&h, "store_id=store-001&status=shipped")
+        .await
+        .is_empty());
     assert!(orders(&h, "store_id=store-002").await.is_empty());
     assert_eq!(orders(&h, &format!("system_id={supplier}")).await.len(), 1);
     h.get("supplier/orders?status=lost", &h.admin)

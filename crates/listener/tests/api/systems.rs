@@ -39,9 +39,7 @@ async fn systems_are_managed_over_http_by_managers() {
         "a secret is never answered: {}",
         created.text
     );
-    h.post("systems", &manager, &seed)
-        .await
-        .problem(409);
+    h.post("systems", &manager, &seed).await.problem(409);
     let mut bad = seed.clone();
     bad["type"] = json!("fax");
     bad["name"] = json!("other");
@@ -69,22 +67,46 @@ async fn systems_are_managed_over_http_by_managers() {
     let patch = json!({"status": "active", "sync_enabled": true, "sync_interval": 600});
     let body = patch.to_string().into_bytes();
     let updated = h
-        .send(reqwest::Method::PUT, &format!("systems/{id}"), Some(&manager), &[], Some(body))
+        .send(
+            reqwest::Method::PUT,
+            &format!("systems/{id}"),
+            Some(&manager),
+            &[],
+            Some(body),
+        )
         .await;
     updated.expect(200);
     assert_eq!(updated.body["status"], json!("active"));
     assert_eq!(updated.body["sync_enabled"], json!(true));
     assert_eq!(updated.body["sync_interval"], json!(600));
     let too_often = json!({"sync_interval": 5}).to_string().into_bytes();
-    h.send(reqwest::Method::PUT, &format!("systems/{id}"), Some(&manager), &[], Some(too_often))
-        .await
-        .problem_naming(422, "sync_interval", "out_of_range");
+    h.send(
+        reqwest::Method::PUT,
+        &format!("systems/{id}"),
+        Some(&manager),
+        &[],
+        Some(too_often),
+    )
+    .await
+    .problem_naming(422, "sync_interval", "out_of_range");
 
-    h.send(reqwest::Method::POST, &format!("systems/{id}/test"), Some(&staff), &[], None)
-        .await
-        .problem(403);
+    h.send(
+        reqwest::Method::POST,
+        &format!("systems/{id}/test"),
+        Some(&staff),
+        &[],
+        None,
+    )
+    .await
+    .problem(403);
     let tested = h
-        .send(reqwest::Method::POST, &format!("systems/{id}/test"), Some(&manager), &[], None)
+        .send(
+            reqwest::Method::POST,
+            &format!("systems/{id}/test"),
+            Some(&manager),
+            &[],
+            None,
+        )
         .await;
     tested.expect(200);
     assert_eq!(tested.body["ok"], json!(true), "{}", tested.text);
@@ -98,11 +120,23 @@ async fn systems_are_managed_over_http_by_managers() {
         "the probe presents the saved api_key"
     );
 
-    h.send(reqwest::Method::DELETE, &format!("systems/{id}"), Some(&staff), &[], None)
-        .await
-        .problem(403);
+    h.send(
+        reqwest::Method::DELETE,
+        &format!("systems/{id}"),
+        Some(&staff),
+        &[],
+        None,
+    )
+    .await
+    .problem(403);
     let deleted = h
-        .send(reqwest::Method::DELETE, &format!("systems/{id}"), Some(&manager), &[], None)
+        .send(
+            reqwest::Method::DELETE,
+            &format!("systems/{id}"),
+            Some(&manager),
+            &[],
+            None,
+        )
         .await;
     assert_eq!(deleted.status, 204, "{}", deleted.text);
     h.get(&format!("systems/{id}"), &staff).await.problem(404);
@@ -124,5 +158,7 @@ async fn a_bound_token_sees_only_its_own_system() {
     assert_eq!(items.len(), 1, "{}", listed.text);
     assert_eq!(items[0]["id"], json!(own.to_string()));
     h.get(&format!("systems/{own}"), &bound).await.expect(200);
-    h.get(&format!("systems/{other}"), &bound).await.problem(403);
+    h.get(&format!("systems/{other}"), &bound)
+        .await
+        .problem(403);
 }

@@ -189,7 +189,12 @@ impl Host {
     }
 
     /// A token; `rate_limit` None is the default (50/s).
-    pub async fn token(&self, role: Role, system_id: Option<Uuid>, rate_limit: Option<u32>) -> String {
+    pub async fn token(
+        &self,
+        role: Role,
+        system_id: Option<Uuid>,
+        rate_limit: Option<u32>,
+    ) -> String {
         self.services
             .add_token(
                 &Actor::local_cli(),
@@ -288,7 +293,11 @@ impl Host {
     pub async fn walk(&self, path_and_query: &str, limit: u32) -> Vec<Value> {
         let mut items = Vec::new();
         let mut cursor: Option<String> = None;
-        let joiner = if path_and_query.contains('?') { '&' } else { '?' };
+        let joiner = if path_and_query.contains('?') {
+            '&'
+        } else {
+            '?'
+        };
         for _ in 0..1000 {
             let mut path = format!("{path_and_query}{joiner}limit={limit}");
             if let Some(c) = &cursor {
@@ -297,7 +306,11 @@ impl Host {
             let page = self.get(&path, &self.admin).await;
             page.expect(200);
             let got = page.body["items"].as_array().cloned().unwrap_or_default();
-            assert!(got.len() <= limit as usize, "page over the limit: {}", page.text);
+            assert!(
+                got.len() <= limit as usize,
+                "page over the limit: {}",
+                page.text
+            );
             items.extend(got);
             match page.body["next_cursor"].as_str() {
                 Some(next) => cursor = Some(next.to_owned()),
@@ -357,7 +370,12 @@ pub fn message_id() -> String {
 }
 
 /// `webhook-id`, `webhook-timestamp` and `webhook-signature` for `body`.
-pub fn standard_headers(secret: &str, id: &str, timestamp: i64, body: &[u8]) -> Vec<(String, String)> {
+pub fn standard_headers(
+    secret: &str,
+    id: &str,
+    timestamp: i64,
+    body: &[u8],
+) -> Vec<(String, String)> {
     let signature = sign_standard(secret, id, timestamp, body).expect("a usable whsec_ secret");
     vec![
         ("webhook-id".to_owned(), id.to_owned()),
