@@ -1,11 +1,14 @@
 import { Button, Result, Spin } from "antd";
-import { AppLayout } from "./components/AppLayout";
+import { useState } from "react";
+import { AppLayout, type PageKey } from "./components/AppLayout";
 import { useT } from "./i18n";
 import { describeError } from "./lib/errors";
-import { useAppStatus } from "./lib/queries";
+import { canOpenSettings, useAppStatus, usePermissions } from "./lib/queries";
 import { FirstRunPage } from "./pages/FirstRunPage";
 import { LoginPage } from "./pages/LoginPage";
+import { SettingsPage } from "./pages/SettingsPage";
 import { SystemsPage } from "./pages/SystemsPage";
+import type { AppStatus, UserView } from "./types";
 
 /** Startup gate: first-run admin creation, then login, then the back office. */
 export function App() {
@@ -42,9 +45,26 @@ export function App() {
   const { needs_admin, current_user } = status.data;
   if (needs_admin) return <FirstRunPage />;
   if (!current_user) return <LoginPage />;
+  // Keyed by user: signing in as someone else starts again on the systems page.
+  return <BackOffice key={current_user.id} user={current_user} status={status.data} />;
+}
+
+/** The signed-in frame and the page chosen in its side menu. */
+function BackOffice({ user, status }: { user: UserView; status: AppStatus }) {
+  const perms = usePermissions();
+  const [chosen, setChosen] = useState<PageKey>("systems");
+  const showSettings = canOpenSettings(perms.data);
+  const page: PageKey = chosen === "settings" && !showSettings ? "systems" : chosen;
   return (
-    <AppLayout user={current_user} version={status.data.version} dataDir={status.data.data_dir}>
-      <SystemsPage />
+    <AppLayout
+      user={user}
+      version={status.version}
+      dataDir={status.data_dir}
+      page={page}
+      showSettings={showSettings}
+      onNavigate={setChosen}
+    >
+      {page === "settings" ? <SettingsPage /> : <SystemsPage />}
     </AppLayout>
   );
 }

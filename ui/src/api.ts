@@ -6,11 +6,16 @@ import { commands } from "./bindings";
 /** The shape tauri-specta's generated commands resolve to. */
 type Result<T, E> = { status: "ok"; data: T } | { status: "error"; error: E };
 import type {
+  ApiToken,
   AppError,
   AppStatus,
   ConnectionTestResult,
+  CreatedToken,
   ExternalSystem,
+  ListenerSettings,
+  ListenerStatus,
   NewSystem,
+  NewToken,
   Operation,
   Page,
   SystemFilter,
@@ -67,6 +72,12 @@ export const api = {
     unwrap(commands.updateSystem(id, patch)),
   deleteSystem: (id: string): Promise<null> => unwrap(commands.deleteSystem(id)),
   testSystem: (id: string): Promise<ConnectionTestResult> => unwrap(commands.testSystem(id)),
+  listenerStatus: (): Promise<ListenerStatus> => unwrap(commands.listenerStatus()),
+  saveListenerSettings: (settings: ListenerSettings): Promise<ListenerStatus> =>
+    unwrap(commands.saveListenerSettings(settings)),
+  listTokens: (): Promise<ApiToken[]> => unwrap(commands.listTokens()),
+  createToken: (input: NewToken): Promise<CreatedToken> => unwrap(commands.createToken(input)),
+  revokeToken: (id: string): Promise<ApiToken> => unwrap(commands.revokeToken(id)),
 };
 
 export type Api = typeof api;

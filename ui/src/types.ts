@@ -1,14 +1,19 @@
 // Re-exports of the generated IPC types, so that UI modules never import bindings.ts directly.
 export type {
+  ApiToken,
   AppError,
   AppStatus,
   ConnectionTestResult,
+  CreatedToken,
   ErrorClass,
   ExternalSystem,
   FieldError,
   Value as JsonValue,
   LastSyncStatus,
+  ListenerSettings,
+  ListenerStatus,
   NewSystem,
+  NewToken,
   Operation,
   Page,
   Role,
@@ -24,9 +29,12 @@ export type {
 export {
   EDITABLE_STATUSES,
   PASSWORD_MIN,
+  ROLES,
   SYNC_INTERVAL_DEFAULT,
   SYNC_INTERVAL_MAX,
   SYNC_INTERVAL_MIN,
   SYSTEM_STATUSES,
   SYSTEM_TYPES,
+  TOKEN_RATE_LIMIT_DEFAULT,
+  TOKEN_RATE_LIMIT_MAX,
 } from "./bindings";

@@ -103,6 +103,23 @@ async fn unknown_routes_are_404_problems() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "BUG: a known path with the wrong method answers 405 with an empty body, not problem+json"]
+async fn a_known_route_with_the_wrong_method_is_a_405_problem() {
+    let h = host().await;
+    let reply = h
+        .send(
+            reqwest::Method::DELETE,
+            "pos/transactions",
+            Some(&h.admin),
+            &[],
+            None,
+        )
+        .await;
+    reply.problem(405);
+    assert_eq!(reply.header("allow"), Some("GET,HEAD"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sync_logs_show_each_push_of_a_system() {
     let h = host().await;
     let a = h.system("pos", "POS A").await;

@@ -1,4 +1,4 @@
-import { ApiOutlined, LogoutOutlined, UserOutlined } from "@ant-design/icons";
+import { ApiOutlined, LogoutOutlined, SettingOutlined, UserOutlined } from "@ant-design/icons";
 import { Avatar, Button, Layout, Menu, Space, Tag, Tooltip } from "antd";
 import type { ReactNode } from "react";
 import { useT } from "../i18n";
@@ -10,16 +10,28 @@ import { LangSwitch } from "./LangSwitch";
 
 const SIDER_WIDTH = 208;
 
-/** Ant Design Pro style frame: fixed dark side menu, header with user, role, language, logout. */
+/** The back office's pages, as side menu keys. */
+export type PageKey = "systems" | "settings";
+
+/**
+ * Ant Design Pro style frame: fixed dark side menu, header with user, role, language, logout.
+ * The settings entry is only listed when the role may manage the listener or API tokens.
+ */
 export function AppLayout({
   user,
   version,
   dataDir,
+  page = "systems",
+  showSettings = false,
+  onNavigate,
   children,
 }: {
   user: UserView;
   version: string;
   dataDir: string;
+  page?: PageKey;
+  showSettings?: boolean;
+  onNavigate?: (page: PageKey) => void;
   children: ReactNode;
 }) {
   const t = useT();
@@ -40,8 +52,24 @@ export function AppLayout({
         <Menu
           theme="dark"
           mode="inline"
-          selectedKeys={["systems"]}
-          items={[{ key: "systems", icon: <ApiOutlined />, label: t("menu.systems") }]}
+          selectedKeys={[page]}
+          onClick={({ key }) => onNavigate?.(key as PageKey)}
+          items={[
+            {
+              key: "systems",
+              icon: <ApiOutlined />,
+              label: <span data-testid="systems-menu">{t("menu.systems")}</span>,
+            },
+            ...(showSettings
+              ? [
+                  {
+                    key: "settings",
+                    icon: <SettingOutlined />,
+                    label: <span data-testid="settings-menu">{t("menu.settings")}</span>,
+                  },
+                ]
+              : []),
+          ]}
         />
       </Layout.Sider>
       <Layout style={{ marginLeft: SIDER_WIDTH }}>

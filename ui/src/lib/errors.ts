@@ -28,7 +28,14 @@ export function ruleMessage(rule: Rule, t: TFunc): string {
     case "sum_mismatch":
       return t("rule.sum_mismatch", { expected: rule.expected, actual: rule.actual });
     case "transition":
-      return t("rule.transition", { from: rule.from, to: rule.to });
+      // No allowed next state: the record is in a final state.
+      return rule.allowed.length === 0
+        ? t("rule.transition_final", { from: rule.from, to: rule.to })
+        : t("rule.transition", {
+            from: rule.from,
+            to: rule.to,
+            allowed: rule.allowed.join(t("list.sep")),
+          });
     case "unique":
       return t("rule.unique");
     case "format":
@@ -38,6 +45,22 @@ export function ruleMessage(rule: Rule, t: TFunc): string {
 
 /** A core field path → the form field name, or null when the form has no such field. */
 export type FieldMapper = (field: string) => string | null;
+
+/** A mapper for a form whose field names are the core's own (`port`, `name`, ...). */
+export function knownFieldMapper(names: readonly string[]): FieldMapper {
+  return (field) => (names.includes(field) ? field : null);
+}
+
+/** The listener settings form: `enabled`, `lan`, `port`, `tls`. */
+export const listenerFieldMapper: FieldMapper = knownFieldMapper(["enabled", "lan", "port", "tls"]);
+
+/** The new API token form. */
+export const tokenFieldMapper: FieldMapper = knownFieldMapper([
+  "name",
+  "role",
+  "system_id",
+  "rate_limit",
+]);
 
 /** Mapping used by the system form: `secrets.api_key` → api_key, `config.*` → config. */
 export const systemFieldMapper: FieldMapper = (field) => {
@@ -140,6 +163,10 @@ export function describeError(e: unknown, t: TFunc): { text: string; detail?: st
       return { text: t("error.unauthenticated") };
     case "bad_credentials":
       return { text: t("error.bad_credentials") };
+    case "bad_signature":
+      return { text: t("error.bad_signature", { message: err.message }) };
+    case "rate_limited":
+      return { text: t("error.rate_limited", { seconds: err.retry_after_secs }) };
     case "keychain":
       return {
         text: t("error.keychain", { message: err.message }),

@@ -10,9 +10,13 @@ import {
 } from "@tanstack/react-query";
 import { api, isApiError } from "../api";
 import type {
+  ApiToken,
   AppStatus,
   ExternalSystem,
+  ListenerSettings,
+  ListenerStatus,
   NewSystem,
+  NewToken,
   Operation,
   SystemPatch,
   UserView,
@@ -23,6 +27,8 @@ export const keys = {
   permissions: (userId: string | undefined) => ["permissions", userId ?? ""] as const,
   systemsAll: ["systems"] as const,
   systems: (filter: SystemListFilter) => ["systems", filter] as const,
+  listener: ["listener"] as const,
+  tokens: ["tokens"] as const,
 };
 
 export type SystemListFilter = { type: string | null; store_id: string | null; status: string | null };
@@ -74,6 +80,13 @@ export function usePermissions() {
     enabled: user !== null,
     select: (ops: Operation[]) => new Set<Operation>(ops),
   });
+}
+
+/** The operations that open the settings page (listener and API tokens). */
+export const SETTINGS_OPERATIONS: readonly Operation[] = ["listener_manage", "tokens_manage"];
+
+export function canOpenSettings(ops: ReadonlySet<Operation> | undefined): boolean {
+  return ops !== undefined && SETTINGS_OPERATIONS.some((op) => ops.has(op));
 }
 
 export function useLogin() {
@@ -146,5 +159,43 @@ export function useTestSystem() {
     mutationFn: (s: ExternalSystem) => api.testSystem(s.id),
     // A failed test still changes the stored status/last test, so refresh either way.
     onSettled: invalidate,
+  });
+}
+
+export function useListenerStatus(enabled: boolean) {
+  return useQuery({ queryKey: keys.listener, queryFn: api.listenerStatus, enabled });
+}
+
+export function useSaveListenerSettings() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (settings: ListenerSettings) => api.saveListenerSettings(settings),
+    // The command answers with the status after starting or stopping: no refetch needed.
+    onSuccess: (status: ListenerStatus) => qc.setQueryData(keys.listener, status),
+  });
+}
+
+export function useTokens(enabled: boolean) {
+  return useQuery({ queryKey: keys.tokens, queryFn: api.listTokens, enabled });
+}
+
+function useInvalidateTokens() {
+  const qc = useQueryClient();
+  return () => qc.invalidateQueries({ queryKey: keys.tokens });
+}
+
+export function useCreateToken() {
+  const invalidate = useInvalidateTokens();
+  return useMutation({
+    mutationFn: (input: NewToken) => api.createToken(input),
+    onSuccess: invalidate,
+  });
+}
+
+export function useRevokeToken() {
+  const invalidate = useInvalidateTokens();
+  return useMutation({
+    mutationFn: (token: ApiToken) => api.revokeToken(token.id),
+    onSuccess: invalidate,
   });
 }

@@ -6,7 +6,7 @@ use storelink_core::pos::{PaymentMethod, TransactionType};
 use storelink_core::{Actor, Money, Role};
 use uuid::Uuid;
 
-use crate::common::{host, pos_sale, pos_seed, Host};
+use crate::common::{host, join_all, pos_sale, pos_seed, Host};
 
 fn path(system_id: impl std::fmt::Display) -> String {
     format!("pos/{system_id}/transactions")
@@ -304,7 +304,7 @@ async fn a_token_over_its_rate_limit_gets_429_with_retry_after() {
         let (h, slow) = (&h, &slow);
         sends.push(async move { h.post(&path(pos), slow, &body).await });
     }
-    let replies = futures_join_all(sends).await;
+    let replies = join_all(sends).await;
     let accepted = replies.iter().filter(|r| r.status == 201).count();
     let limited: Vec<_> = replies.iter().filter(|r| r.status == 429).collect();
     assert_eq!(accepted + limited.len(), replies.len(), "only 201 or 429");
@@ -333,30 +333,6 @@ async fn a_token_over_its_rate_limit_gets_429_with_retry_after() {
     h.post(&path(pos), &slow, &pos_sale("TXN-AFTER-WAIT", 1.0))
         .await
         .expect(201);
-}
-
-/// Runs the futures concurrently on this task and returns their outputs in order.
-async fn futures_join_all<F: std::future::Future>(futures: Vec<F>) -> Vec<F::Output> {
-    let mut pinned: Vec<_> = futures.into_iter().map(Box::pin).collect();
-    let mut outputs: Vec<Option<F::Output>> = pinned.iter().map(|_| None).collect();
-    std::future::poll_fn(|cx| {
-        let mut pending = false;
-        for (fut, out) in pinned.iter_mut().zip(outputs.iter_mut()) {
-            if out.is_none() {
-                match fut.as_mut().poll(cx) {
-                    std::task::Poll::Ready(v) => *out = Some(v),
-                    std::task::Poll::Pending => pending = true,
-                }
-            }
-        }
-        if pending {
-            std::task::Poll::Pending
-        } else {
-            std::task::Poll::Ready(())
-        }
-    })
-    .await;
-    outputs.into_iter().flatten().collect()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -461,4 +437,23 @@ async fn a_token_bound_to_a_system_is_refused_elsewhere() {
         .await
         .problem(403);
     assert_eq!(h.list("pos/transactions").await.len(), 2, "admin sees both");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_repeats_store_one_row_and_answer_the_rest_as_duplicates() {
+    let h = host().await;
+    let pos = h.system("pos", "POS").await;
+    let (url, body) = (path(pos), pos_seed());
+    let sends: Vec<_> = (0..12).map(|_| h.post(&url, &h.admin, &body)).collect();
+    let replies = join_all(sends).await;
+    let created: Vec<_> = replies.iter().filter(|r| r.status == 201).collect();
+    let repeats: Vec<_> = replies.iter().filter(|r| r.status == 200).collect();
+    assert_eq!(created.len(), 1, "{replies:?}");
+    assert_eq!(repeats.len(), 11, "{replies:?}");
+    for r in &repeats {
+        assert_eq!(r.body["duplicate"], json!(true));
+        assert_eq!(r.body["id"], created[0].body["id"]);
+    }
+    assert_eq!(h.stored_pos(pos).await.len(), 1);
+    assert_eq!(h.inbox(pos).await.len(), 1);
 }

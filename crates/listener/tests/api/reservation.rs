@@ -303,11 +303,12 @@ async fn platform_webhooks_upsert_and_announce_new_and_cancelled_bookings() {
         }
         other => panic!("expected ReservationCancelled, got {other:?}"),
     }
-    // A cancelled booking cannot be confirmed again.
-    let revive = json!({"event": "reservation.updated", "data": {
+    // An update delivered late (it leads to the cancellation) is stale: it stays cancelled.
+    let late_update = json!({"event": "reservation.updated", "data": {
         "reservation_id": "RES-2024-001", "status": "confirmed"}});
-    let refused = h.signed_webhook("reservation", yiding, &revive).await;
-    assert!(refused.allowed_next().is_empty(), "cancelled is final");
+    let stale = h.signed_webhook("reservation", yiding, &late_update).await;
+    stale.expect(200);
+    assert_eq!(stale.body["status"], json!("cancelled"));
     assert_eq!(only(&h).await["status"], json!("cancelled"));
 
     // A booking first seen as a cancellation is stored, cancelled.
@@ -321,6 +322,31 @@ async fn platform_webhooks_upsert_and_announce_new_and_cancelled_bookings() {
         listed(&h, "status=cancelled").await,
         ["RES-2024-001", "RES-2024-002"]
     );
+
+    // Guests the front desk has seated cannot be cancelled by the platform.
+    let mut seated = reservation_seed();
+    seated["reservation_id"] = json!("RES-2024-003");
+    h.post(&sync_path(yiding), &h.admin, &seated)
+        .await
+        .expect(201);
+    for step in ["status=arrived", "status=seated&table_number=A01"] {
+        h.put(&format!("reservation/RES-2024-003/status?{step}"), &h.admin)
+            .await
+            .expect(200);
+    }
+    let cancel_seated = json!({"event": "reservation.cancelled",
+        "data": {"reservation_id": "RES-2024-003"}});
+    let refused = h
+        .signed_webhook("reservation", yiding, &cancel_seated)
+        .await;
+    assert_eq!(refused.allowed_next(), ["completed"]);
+    assert_eq!(listed(&h, "status=seated").await, ["RES-2024-003"]);
+    let cancel_text = cancel_seated.to_string();
+    assert!(h
+        .inbox(yiding)
+        .await
+        .iter()
+        .all(|e| e.payload != cancel_text));
     h.signed_webhook(
         "reservation",
         yiding,
