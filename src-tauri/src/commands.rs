@@ -10,8 +10,8 @@ use storelink_core::{AppError, Operation, Page};
 use storelink_listener::control::ListenerStatus;
 use storelink_service::listener_settings::ListenerSettings;
 use storelink_service::AppStatus;
-use uuid::Uuid;
 use tauri::State;
+use uuid::Uuid;
 
 use crate::AppState;
 

@@ -22,7 +22,10 @@ impl AppState {
         if let Err(e) = &services {
             tracing::error!(error = %e, "storelink could not open its data");
         }
-        let listener = services.as_ref().ok().map(|s| ListenerControl::new(s.clone()));
+        let listener = services
+            .as_ref()
+            .ok()
+            .map(|s| ListenerControl::new(s.clone()));
         AppState {
             services,
             listener,

@@ -75,7 +75,11 @@ impl ListenerControl {
         &self,
         settings: ListenerSettings,
     ) -> Result<(Listener, Option<String>), AppError> {
-        let ip: [u8; 4] = if settings.lan { [0, 0, 0, 0] } else { [127, 0, 0, 1] };
+        let ip: [u8; 4] = if settings.lan {
+            [0, 0, 0, 0]
+        } else {
+            [127, 0, 0, 1]
+        };
         let addr = SocketAddr::from((ip, settings.port));
         let (tls_config, fingerprint) = if settings.tls {
             let names = vec!["localhost".to_owned(), "127.0.0.1".to_owned()];

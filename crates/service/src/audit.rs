@@ -97,7 +97,12 @@ impl Services {
 
     /// Checks the role for `op` for a shell that does the work itself (the desktop's
     /// listener control); a refusal is audited like any other.
-    pub async fn require(&self, actor: &Actor, op: Operation, entity: &str) -> Result<(), AppError> {
+    pub async fn require(
+        &self,
+        actor: &Actor,
+        op: Operation,
+        entity: &str,
+    ) -> Result<(), AppError> {
         self.authorize(actor, op, entity, None).await
     }
 

@@ -74,5 +74,8 @@ async fn a_transaction_that_cannot_begin_fails_its_jobs_unrun() {
         matches!(result, Err(AppError::Database { .. })),
         "a closed database cannot acknowledge a write: {result:?}"
     );
-    assert!(!ran.load(std::sync::atomic::Ordering::SeqCst), "the job must not run");
+    assert!(
+        !ran.load(std::sync::atomic::Ordering::SeqCst),
+        "the job must not run"
+    );
 }

@@ -189,6 +189,8 @@ export function useCreateToken() {
   return useMutation({
     mutationFn: (input: NewToken) => api.createToken(input),
     onSuccess: invalidate,
+    // The result carries the token itself: do not keep it once nobody observes it.
+    gcTime: 0,
   });
 }
 

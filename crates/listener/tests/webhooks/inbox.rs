@@ -225,3 +225,113 @@ async fn api_pushes_applied_on_arrival_are_marked_processed() {
         assert!(inbox[0].processed_at.is_some(), "{path}");
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "BUG: replaying a received ERP event marks it processed though nothing pulled what it names"]
+async fn replaying_an_erp_event_leaves_it_waiting_for_the_sync_engine() {
+    let h = host().await;
+    let erp = h.system("erp", "用友U8").await;
+    let body =
+        json!({"id": "evt-9", "event": "order.updated", "data": {"order_no": "SO-1"}}).to_string();
+    let headers = standard_headers(WHSEC, &message_id(), now_unix(), body.as_bytes());
+    h.webhook("erp", &erp.to_string(), &headers, body.as_bytes())
+        .await
+        .expect(200);
+    let event = h.inbox(erp).await.remove(0);
+    assert_eq!(event.status, InboxStatus::Received);
+    h.services
+        .replay_inbox(&Actor::local_cli(), &event.id.to_string())
+        .await
+        .expect("replay");
+    let after = h.inbox(erp).await.remove(0);
+    assert_eq!(
+        after.status,
+        InboxStatus::Received,
+        "still for the sync engine"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "BUG: replaying an applied order.status_changed after the order moved on fails and marks it failed"]
+async fn replaying_an_applied_status_change_after_later_ones_changes_nothing() {
+    let h = host().await;
+    let supplier = h.system("supplier", "蜀海供应链").await;
+    h.post(
+        &format!("supplier/{supplier}/orders"),
+        &h.admin,
+        &supplier_seed(),
+    )
+    .await
+    .expect(201);
+    for status in ["shipped", "delivered"] {
+        let event = json!({"event": "order.status_changed",
+            "data": {"order_number": "PO-2024-001", "status": status}});
+        h.signed_webhook("supplier", supplier, &event)
+            .await
+            .expect(200);
+    }
+    let shipped = h
+        .inbox(supplier)
+        .await
+        .into_iter()
+        .find(|e| e.payload.contains("shipped"))
+        .unwrap_or_else(|| panic!("the shipped event is kept"));
+    assert_eq!(shipped.status, InboxStatus::Processed);
+
+    let replay = h
+        .services
+        .replay_inbox(&Actor::local_cli(), &shipped.id.to_string())
+        .await;
+    let after = h
+        .inbox(supplier)
+        .await
+        .into_iter()
+        .find(|e| e.id == shipped.id)
+        .unwrap_or_else(|| panic!("still kept"));
+    assert_eq!(
+        after.status,
+        InboxStatus::Processed,
+        "{:?}",
+        after.error_message
+    );
+    let replay = replay.expect("an applied event replays as a duplicate");
+    assert!(replay.duplicate);
+    let orders = h.list("supplier/orders?status=delivered").await;
+    assert_eq!(orders.len(), 1, "the order stays delivered");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "BUG: replaying an applied reservation.updated after a later one rolls the booking back to the old data"]
+async fn replaying_an_older_reservation_update_does_not_roll_the_booking_back() {
+    let h = host().await;
+    let yiding = h.system("reservation", "易订").await;
+    let update = |count: i64| {
+        json!({"event": "reservation.updated", "data": {
+            "reservation_id": "RES-2024-001", "customer_name": "张三",
+            "customer_count": count, "reservation_date": "2024-02-15T00:00:00"}})
+    };
+    for count in [4, 6] {
+        h.signed_webhook("reservation", yiding, &update(count))
+            .await
+            .expect(200);
+    }
+    let older = update(4).to_string();
+    let older = h
+        .inbox(yiding)
+        .await
+        .into_iter()
+        .find(|e| e.payload == older)
+        .unwrap_or_else(|| panic!("the first update is kept"));
+    let replay = h
+        .services
+        .replay_inbox(&Actor::local_cli(), &older.id.to_string())
+        .await
+        .expect("replay");
+    let listed = h.list("reservation/list").await;
+    assert_eq!(
+        listed[0]["customer_count"],
+        json!(6),
+        "the newer update stands"
+    );
+    assert!(replay.duplicate, "{replay:?}");
+}

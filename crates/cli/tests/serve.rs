@@ -1,6 +1,5 @@
-//! Durability: `storelink serve` is killed with SIGKILL in the middle of a POS load. After
-//! a restart every transaction that was answered 2xx is present exactly once, and sending
-//! them again changes nothing.
+//! `storelink serve` as a real process: tokens and the inbox from the command line, and
+//! durability when it is killed with SIGKILL in the middle of a POS load.
 
 use std::collections::HashSet;
 use std::path::Path;
@@ -11,6 +10,15 @@ use serde_json::Value;
 use storelink_simulators::pos_terminal::{drive, sale, Load, Terminal};
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::{Child, Command};
+
+fn run(dir: &Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_storelink"))
+        .arg("--data-dir")
+        .arg(dir)
+        .args(args)
+        .output()
+        .expect("run storelink")
+}
 
 fn run_json(dir: &Path, args: &[&str]) -> Value {
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_storelink"))
@@ -86,14 +94,31 @@ async fn sigkill_mid_load_loses_no_acknowledged_transaction() {
     let d = dir.path();
     let system = run_json(
         d,
-        &["systems", "add", "--name", "收银台", "--type", "pos", "--provider", "Meituan"],
+        &[
+            "systems",
+            "add",
+            "--name",
+            "收银台",
+            "--type",
+            "pos",
+            "--provider",
+            "Meituan",
+        ],
     );
     let system_id = system["id"].as_str().expect("system id").to_owned();
     let token = run_json(
         d,
         &[
-            "tokens", "add", "--name", "terminal-1", "--role", "staff", "--system", &system_id,
-            "--rate-limit", "100000",
+            "tokens",
+            "add",
+            "--name",
+            "terminal-1",
+            "--role",
+            "staff",
+            "--system",
+            &system_id,
+            "--rate-limit",
+            "100000",
         ],
     );
     let token = token["token"].as_str().expect("token").to_owned();
@@ -128,7 +153,10 @@ async fn sigkill_mid_load_loses_no_acknowledged_transaction() {
         report.acknowledged.len() < load.transactions,
         "the kill should land mid-load"
     );
-    assert!(report.unanswered > 0, "requests after the kill go unanswered");
+    assert!(
+        report.unanswered > 0,
+        "requests after the kill go unanswered"
+    );
 
     let (_server, base_url) = serve(d).await;
     let ids = stored_ids(&base_url, &token).await;
@@ -163,4 +191,94 @@ async fn sigkill_mid_load_loses_no_acknowledged_transaction() {
         assert_eq!(body["duplicate"], true, "{id}");
     }
     assert_eq!(stored_ids(&base_url, &token).await.len(), ids.len());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tokens_and_inbox_from_the_command_line() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    let system = run_json(
+        d,
+        &[
+            "systems",
+            "add",
+            "--name",
+            "POS",
+            "--type",
+            "pos",
+            "--provider",
+            "Meituan",
+        ],
+    );
+    let system_id = system["id"].as_str().expect("id").to_owned();
+    let created = run_json(d, &["tokens", "add", "--name", "front", "--role", "staff"]);
+    let token = created["token"].as_str().expect("token").to_owned();
+    let token_id = created["info"]["id"].as_str().expect("token id").to_owned();
+    assert!(token.starts_with("slk_") && token.len() > 40);
+
+    // Listed without the token itself; the text output shows only its prefix.
+    let listed = run(d, &["tokens", "list"]);
+    let text = String::from_utf8_lossy(&listed.stdout);
+    assert!(
+        text.contains("front") && text.contains(&token[..12]),
+        "{text}"
+    );
+    assert!(!text.contains(&token), "the token is shown only once");
+    let listed = run_json(d, &["tokens", "list"]);
+    assert!(!listed.to_string().contains(&token));
+    let bad_role = run(d, &["tokens", "add", "--name", "x", "--role", "root"]);
+    assert_eq!(bad_role.status.code(), Some(2));
+
+    let (_server, base) = serve(d).await;
+    let client = reqwest::Client::new();
+    let url = format!("{base}/api/v1/integrations/pos/{system_id}/transactions");
+    let resp = client
+        .post(&url)
+        .bearer_auth(&token)
+        .json(&sale("CLI-1", 1))
+        .send()
+        .await
+        .expect("push");
+    assert_eq!(resp.status(), 201);
+
+    let inbox = run_json(d, &["inbox", "list", "--system", &system_id]);
+    let events = inbox.as_array().expect("events");
+    assert_eq!(events.len(), 1, "{inbox}");
+    assert_eq!(events[0]["event_type"], "pos.transaction");
+    assert!(events[0]["payload"]
+        .as_str()
+        .expect("raw")
+        .contains("CLI-1"));
+    assert!(
+        events[0]["headers"].get("authorization").is_none(),
+        "credentials are not kept: {}",
+        events[0]["headers"]
+    );
+    assert!(!inbox.to_string().contains(&token));
+    let event_id = events[0]["id"].as_str().expect("event id");
+    let replayed = run_json(d, &["inbox", "replay", event_id]);
+    assert_eq!(
+        replayed["duplicate"], true,
+        "replaying an applied push changes nothing"
+    );
+
+    // Revoked: refused at once.
+    run_json(d, &["tokens", "revoke", &token_id]);
+    let resp = client
+        .post(&url)
+        .bearer_auth(&token)
+        .json(&sale("CLI-2", 2))
+        .send()
+        .await
+        .expect("push");
+    assert_eq!(resp.status(), 401);
+    assert_eq!(resp.headers()["content-type"], "application/problem+json");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn serve_refuses_a_network_address_without_lan_mode() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = run(dir.path(), &["serve", "--listen", "0.0.0.0:0"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--lan"));
 }
