@@ -282,3 +282,31 @@ async fn serve_refuses_a_network_address_without_lan_mode() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("--lan"));
 }
+
+/// The benchmark command itself works end to end (its figures are for docs/BENCHMARKS.md,
+/// never asserted here): every transaction acknowledged and found after the kill.
+#[test]
+fn bench_ingest_runs_and_checks_its_count() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = run(
+        dir.path(),
+        &[
+            "--json",
+            "bench",
+            "ingest",
+            "--transactions",
+            "300",
+            "--concurrency",
+            "8",
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let figures: Value = serde_json::from_slice(&out.stdout).expect("JSON figures");
+    assert_eq!(figures["acknowledged"], 300, "{figures}");
+    assert_eq!(figures["stored"], 300, "{figures}");
+    assert_eq!(figures["acknowledged_missing"], 0, "{figures}");
+}

@@ -107,6 +107,9 @@ pub struct IngestReply {
     /// For a webhook: the record it created or changed, if any.
     #[serde(default)]
     pub record_id: Option<Uuid>,
+    /// Whether the push created a new record (HTTP 201) rather than changed one (200).
+    #[serde(default)]
+    pub created: bool,
     pub duplicate: bool,
     /// The record's status after the push, where it has one.
     #[serde(default)]

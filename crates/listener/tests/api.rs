@@ -103,7 +103,6 @@ async fn unknown_routes_are_404_problems() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "BUG: a known path with the wrong method answers 405 with an empty body, not problem+json"]
 async fn a_known_route_with_the_wrong_method_is_a_405_problem() {
     let h = host().await;
     let reply = h

@@ -23,6 +23,7 @@ pub struct NewInboxEvent<'a> {
     pub payload: &'a str,
     pub headers: &'a str,
     pub content_hash: &'a str,
+    pub status: InboxStatus,
     pub received_at: chrono::DateTime<chrono::Utc>,
 }
 
@@ -77,7 +78,8 @@ pub async fn get(conn: &mut SqliteConnection, id: Uuid) -> Result<InboxEvent, Ap
 pub async fn insert(conn: &mut SqliteConnection, e: &NewInboxEvent<'_>) -> Result<(), AppError> {
     sqlx::query(
         "INSERT INTO inbox (id, system_id, event_id, event_type, kind, payload, headers, \
-         content_hash, status, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'received', ?)",
+         content_hash, status, received_at, processed_at, attempts) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     )
     .bind(e.id.to_string())
     .bind(e.system_id.to_string())
@@ -87,7 +89,10 @@ pub async fn insert(conn: &mut SqliteConnection, e: &NewInboxEvent<'_>) -> Resul
     .bind(e.payload)
     .bind(e.headers)
     .bind(e.content_hash)
+    .bind(e.status.as_str())
     .bind(fmt_time(e.received_at))
+    .bind((e.status != InboxStatus::Received).then(|| fmt_time(e.received_at)))
+    .bind(i64::from(e.status != InboxStatus::Received))
     .execute(conn)
     .await
     .map_err(db_error)?;

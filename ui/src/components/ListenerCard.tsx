@@ -161,7 +161,9 @@ function ListenerForm({ initial }: { initial: ListenerSettings }) {
       initialValues={initial}
       onFinish={onFinish}
       onValuesChange={(changed: Partial<ListenerSettings>) => {
-        if (changed.lan === false) form.setFieldValue("tls", false);
+        // setFieldsValue, not setFieldValue: the latter trips rc-field-form's false
+        // "circular references" warning (react-component/field-form#649).
+        if (changed.lan === false) form.setFieldsValue({ tls: false });
       }}
     >
       <Form.Item name="enabled" label={t("listener.enabled")} valuePropName="checked">

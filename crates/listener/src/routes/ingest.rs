@@ -40,7 +40,7 @@ pub async fn pos_transaction(
         .services
         .record_pos_transaction(&actor, &system_id, push)
         .await?;
-    Ok(created_or_ok(reply.duplicate, reply))
+    Ok(created_or_ok(reply.created, reply))
 }
 
 /// Seed 000 "创建供应商订单".
@@ -65,7 +65,7 @@ pub async fn supplier_order(
         .services
         .create_supplier_order(&actor, &system_id, push)
         .await?;
-    Ok(created_or_ok(reply.duplicate, reply))
+    Ok(created_or_ok(reply.created, reply))
 }
 
 /// Seed 000 "同步会员数据".
@@ -87,7 +87,7 @@ pub async fn member(
 ) -> Answer {
     let push = raw_push(&headers, body)?;
     let reply = state.services.sync_member(&actor, &system_id, push).await?;
-    Ok(created_or_ok(reply.duplicate, reply))
+    Ok(created_or_ok(reply.created, reply))
 }
 
 /// Seed 002 "同步预订数据".
@@ -112,7 +112,7 @@ pub async fn reservation(
         .services
         .sync_reservation(&actor, &system_id, push)
         .await?;
-    Ok(created_or_ok(reply.duplicate, reply))
+    Ok(created_or_ok(reply.created, reply))
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]

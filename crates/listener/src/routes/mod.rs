@@ -53,6 +53,15 @@ pub fn router() -> Router<ListenerState> {
         .route("/healthz", get(healthz))
         .route("/openapi.json", get(openapi))
         .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+}
+
+async fn method_not_allowed() -> Response {
+    plain(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method",
+        "this route does not take that method; see /openapi.json".into(),
+    )
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -117,12 +126,12 @@ pub(crate) fn query<T>(q: Result<axum::extract::Query<T>, QueryRejection>) -> Re
         .map_err(|e| plain(StatusCode::BAD_REQUEST, "query", e.body_text()).into())
 }
 
-/// 201 for something new, 200 for a repeat.
-pub(crate) fn created_or_ok<T: Serialize>(duplicate: bool, body: T) -> Response {
-    let status = if duplicate {
-        StatusCode::OK
-    } else {
+/// 201 for a new record, 200 for a change to one or a repeat.
+pub(crate) fn created_or_ok<T: Serialize>(created: bool, body: T) -> Response {
+    let status = if created {
         StatusCode::CREATED
+    } else {
+        StatusCode::OK
     };
     (status, Json(body)).into_response()
 }

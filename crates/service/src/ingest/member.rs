@@ -4,6 +4,7 @@
 use storelink_core::audit::AuditOutcome;
 use storelink_core::error::AppError;
 use storelink_core::ids::{new_id, now};
+use storelink_core::inbox::InboxStatus;
 use storelink_core::ingest::IngestReply;
 use storelink_core::member::{MemberInput, MemberSync};
 use storelink_core::pos::RecordSyncStatus;
@@ -44,7 +45,16 @@ impl Services {
                     let applied = apply(conn, &system, input, true).await?;
                     if !applied.duplicate {
                         let event_id = format!("{API_EVENT}:{member_id}:{}", applied_at());
-                        keep_raw(conn, system.id, &event_id, API_EVENT, "api", &push).await?;
+                        keep_raw(
+                            conn,
+                            system.id,
+                            &event_id,
+                            API_EVENT,
+                            "api",
+                            &push,
+                            InboxStatus::Processed,
+                        )
+                        .await?;
                         record(
                             conn,
                             &actor,
@@ -108,6 +118,7 @@ pub(crate) async fn apply(
         if *stored_hash == hash {
             return Ok(Applied {
                 record_id: stored.id,
+                created: false,
                 duplicate: true,
                 status: Some(stored.sync_status.as_str().into()),
                 event: None,
@@ -154,6 +165,7 @@ pub(crate) async fn apply(
     log_item(conn, system.id, "member", &member.member_id, action).await?;
     Ok(Applied {
         record_id: member.id,
+        created: existing.is_none(),
         duplicate: false,
         status: Some(member.sync_status.as_str().into()),
         event: None,

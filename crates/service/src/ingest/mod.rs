@@ -16,6 +16,7 @@ use serde::de::DeserializeOwned;
 use sha2::{Digest, Sha256};
 use storelink_core::error::{AppError, FieldError, Rule};
 use storelink_core::ids::{new_id, now};
+use storelink_core::inbox::InboxStatus;
 use storelink_core::ingest::IngestReply;
 use storelink_core::sync::{SyncAction, SyncItemStatus, SyncLog};
 use storelink_core::system::{ExternalSystem, SystemType};
@@ -176,7 +177,8 @@ pub(crate) fn offset_of(system: &ExternalSystem) -> FixedOffset {
         .unwrap_or_else(vendor_time::china_offset)
 }
 
-/// Keeps the raw push in the inbox. Called inside the push's transaction.
+/// Keeps the raw push in the inbox, with what became of it (`processed` when applied in
+/// this same transaction, `received` when it waits for the sync engine).
 pub(crate) async fn keep_raw(
     conn: &mut SqliteConnection,
     system_id: Uuid,
@@ -184,6 +186,7 @@ pub(crate) async fn keep_raw(
     event_type: &str,
     kind: &str,
     push: &RawPush,
+    status: InboxStatus,
 ) -> Result<Uuid, AppError> {
     let id = new_id();
     let payload = push.text()?;
@@ -199,6 +202,7 @@ pub(crate) async fn keep_raw(
             payload,
             headers: &headers,
             content_hash: &sha256_hex(&push.body),
+            status,
             received_at: now(),
         },
     )
@@ -236,6 +240,8 @@ pub(crate) async fn log_item(
 #[derive(Debug, Clone)]
 pub(crate) struct Applied {
     pub record_id: Uuid,
+    /// A new record (HTTP 201) rather than a change to one or a repeat (200).
+    pub created: bool,
     pub duplicate: bool,
     pub status: Option<String>,
     pub event: Option<storelink_core::ingest::DomainEvent>,
@@ -246,6 +252,7 @@ impl Applied {
         IngestReply {
             id: self.record_id,
             record_id: None,
+            created: self.created,
             duplicate: self.duplicate,
             status: self.status.clone(),
         }

@@ -2,6 +2,7 @@
 
 use storelink_core::error::{AppError, Rule};
 use storelink_core::ids::{new_id, now};
+use storelink_core::inbox::InboxStatus;
 use storelink_core::ingest::{DomainEvent, IngestReply};
 use storelink_core::pos::{
     PosTransaction, PosTransactionInput, RecordSyncStatus, TransactionType, ValidPosTransaction,
@@ -47,7 +48,16 @@ impl Services {
                     let applied = apply(conn, &system, valid).await?;
                     if !applied.duplicate {
                         let event_id = format!("{API_EVENT}:{}", applied_key(&applied));
-                        keep_raw(conn, system.id, &event_id, API_EVENT, "api", &push).await?;
+                        keep_raw(
+                            conn,
+                            system.id,
+                            &event_id,
+                            API_EVENT,
+                            "api",
+                            &push,
+                            InboxStatus::Processed,
+                        )
+                        .await?;
                     }
                     Ok(applied)
                 })
@@ -82,6 +92,7 @@ pub(crate) async fn apply(
         if stored_hash == hash {
             return Ok(Applied {
                 record_id: stored.id,
+                created: false,
                 duplicate: true,
                 status: Some(stored.sync_status.as_str().into()),
                 event: None,
@@ -133,6 +144,7 @@ pub(crate) async fn apply(
     .await?;
     Ok(Applied {
         record_id: transaction.id,
+        created: true,
         duplicate: false,
         status: Some(transaction.sync_status.as_str().into()),
         event: Some(DomainEvent::PosTransactionRecorded {

@@ -5,6 +5,7 @@
 use storelink_core::audit::AuditOutcome;
 use storelink_core::error::{AppError, Rule, Violations};
 use storelink_core::ids::{new_id, now};
+use storelink_core::inbox::InboxStatus;
 use storelink_core::ingest::{DomainEvent, IngestReply};
 use storelink_core::pos::RecordSyncStatus;
 use storelink_core::reservation::{
@@ -51,7 +52,16 @@ impl Services {
                     let event_id = format!("{API_EVENT}:{}:{}", valid.reservation_id, stamp());
                     let applied = apply(conn, &system, valid, None, raw).await?;
                     if !applied.duplicate {
-                        keep_raw(conn, system.id, &event_id, API_EVENT, "api", &push).await?;
+                        keep_raw(
+                            conn,
+                            system.id,
+                            &event_id,
+                            API_EVENT,
+                            "api",
+                            &push,
+                            InboxStatus::Processed,
+                        )
+                        .await?;
                     }
                     Ok(applied)
                 })
@@ -200,6 +210,7 @@ pub(crate) async fn apply(
             if stored_hash(conn, stored.id).await? == hash {
                 return Ok(Applied {
                     record_id: stored.id,
+                    created: false,
                     duplicate: true,
                     status: Some(stored.status.as_str().into()),
                     event: None,
@@ -265,6 +276,7 @@ pub(crate) async fn apply(
     };
     Ok(Applied {
         record_id: reservation.id,
+        created,
         duplicate: false,
         status: Some(reservation.status.as_str().into()),
         event: Some(event),

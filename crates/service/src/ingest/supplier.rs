@@ -4,6 +4,7 @@
 use storelink_core::audit::AuditOutcome;
 use storelink_core::error::AppError;
 use storelink_core::ids::{new_id, now};
+use storelink_core::inbox::InboxStatus;
 use storelink_core::ingest::{DomainEvent, IngestReply};
 use storelink_core::supplier::{
     SupplierOrder, SupplierOrderInput, SupplierOrderStatus, SupplierStatusChange,
@@ -60,7 +61,16 @@ impl Services {
                     let applied = apply_order(conn, &system, valid, Origin::Store).await?;
                     if !applied.duplicate {
                         let event_id = format!("{API_EVENT}:{number}");
-                        keep_raw(conn, system.id, &event_id, API_EVENT, "api", &push).await?;
+                        keep_raw(
+                            conn,
+                            system.id,
+                            &event_id,
+                            API_EVENT,
+                            "api",
+                            &push,
+                            InboxStatus::Processed,
+                        )
+                        .await?;
                         record(
                             conn,
                             &actor,
@@ -98,6 +108,7 @@ pub(crate) async fn apply_order(
         if stored_hash == hash {
             return Ok(Applied {
                 record_id: stored.id,
+                created: false,
                 duplicate: true,
                 status: Some(stored.status.as_str().into()),
                 event: None,
@@ -162,6 +173,7 @@ pub(crate) async fn apply_order(
     .await?;
     Ok(Applied {
         record_id: order.id,
+        created: true,
         duplicate: false,
         status: Some(order.status.as_str().into()),
         event: Some(DomainEvent::SupplierOrderChanged {
@@ -198,6 +210,7 @@ pub(crate) async fn apply_status(
     if order.status == next {
         return Ok(Applied {
             record_id: order.id,
+            created: false,
             duplicate: true,
             status: Some(order.status.as_str().into()),
             event: None,
@@ -219,6 +232,7 @@ pub(crate) async fn apply_status(
     .await?;
     Ok(Applied {
         record_id: order.id,
+        created: false,
         duplicate: false,
         status: Some(order.status.as_str().into()),
         event: Some(DomainEvent::SupplierOrderChanged {

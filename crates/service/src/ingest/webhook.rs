@@ -100,20 +100,24 @@ impl Services {
                             field: Some("id".into()),
                         });
                     }
+                    let event_type = envelope.event.clone();
+                    let applied = process(conn, &system, channel, envelope).await?;
+                    // ERP events stay `received` until the sync engine has pulled what they name.
+                    let status = if applied.is_some() {
+                        InboxStatus::Processed
+                    } else {
+                        InboxStatus::Received
+                    };
                     let inbox_id = keep_raw(
                         conn,
                         system.id,
                         &event_id,
-                        &envelope.event,
+                        &event_type,
                         "webhook",
                         &push,
+                        status,
                     )
                     .await?;
-                    let applied = process(conn, &system, channel, envelope).await?;
-                    // ERP events stay `received` until the sync engine has pulled what they name.
-                    if applied.is_some() {
-                        inbox::mark(conn, inbox_id, InboxStatus::Processed, None, now()).await?;
-                    }
                     Ok((inbox_id, applied.map_or(Received::Kept, Received::Applied)))
                 })
             })
@@ -124,6 +128,7 @@ impl Services {
                 return Ok(IngestReply {
                     id: inbox_id,
                     record_id: None,
+                    created: false,
                     duplicate: matches!(applied, Received::Repeat),
                     status: Some(InboxStatus::Received.as_str().into())
                         .filter(|_| matches!(applied, Received::Kept)),
@@ -136,6 +141,7 @@ impl Services {
         Ok(IngestReply {
             id: inbox_id,
             record_id: Some(applied.record_id),
+            created: applied.created,
             duplicate: applied.duplicate,
             status: applied.status,
         })
@@ -201,8 +207,11 @@ impl Services {
         .await
     }
 
-    /// Runs processing of a stored event again, from its raw body. Processing is
-    /// idempotent, so replaying an event that was applied changes nothing.
+    /// Runs processing of a stored event again, from its raw body, if it has not been
+    /// applied: a `failed` one, or a `received` one. An applied (`processed`) event is
+    /// answered as a duplicate without running it again, so replaying an old event can
+    /// never roll a record back past later changes. An ERP event stays `received` for
+    /// the sync engine.
     pub async fn replay_inbox(&self, actor: &Actor, id: &str) -> Result<IngestReply, AppError> {
         self.authorize(actor, Operation::SyncRun, "inbox", Some(id.to_owned()))
             .await?;
@@ -212,6 +221,15 @@ impl Services {
             inbox::get(&mut conn, id).await?
         };
         actor.require_system(event.system_id)?;
+        if event.status == InboxStatus::Processed {
+            return Ok(IngestReply {
+                id,
+                record_id: None,
+                created: false,
+                duplicate: true,
+                status: Some(event.status.as_str().into()),
+            });
+        }
         let outcome = self
             .batch
             .submit(move |conn| {
@@ -219,7 +237,8 @@ impl Services {
                     let system = systems::require(conn, event.system_id).await?;
                     let result = reprocess(conn, &system, &event).await;
                     let (status, message) = match &result {
-                        Ok(_) => (InboxStatus::Processed, None),
+                        Ok(Some(_)) => (InboxStatus::Processed, None),
+                        Ok(None) => (InboxStatus::Received, None),
                         Err(e) => (InboxStatus::Failed, Some(e.to_string())),
                     };
                     inbox::mark(conn, event.id, status, message.as_deref(), now()).await?;
@@ -234,6 +253,7 @@ impl Services {
         Ok(IngestReply {
             id,
             record_id: applied.as_ref().map(|a| a.record_id),
+            created: applied.as_ref().is_some_and(|a| a.created),
             duplicate: applied.as_ref().is_none_or(|a| a.duplicate),
             status: applied.and_then(|a| a.status),
         })
