@@ -37,7 +37,7 @@ done
 
 cd "$root/tests/e2e"
 status=0
-node --test --test-concurrency=1 --test-reporter=spec systems.test.mjs || status=$?
+node --test --test-concurrency=1 --test-reporter=spec systems.test.mjs settings.test.mjs || status=$?
 if [ "$status" -ne 0 ]; then
   echo "---- tauri-driver log ----" >&2
   cat "$driver_log" >&2

@@ -1,9 +1,15 @@
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 use specta::Type;
 use storelink_core::ingest::DomainEvent;
+use storelink_core::system::ExternalSystem;
+use storelink_core::token::ApiToken;
+use uuid::Uuid;
+
+use crate::cache::TtlCache;
 use storelink_core::user::UserView;
 use storelink_core::AppError;
 use storelink_secrets::Keychain;
@@ -30,6 +36,9 @@ pub struct Services {
     /// Group-commit writer for pushes: many requests, one fsync.
     pub(crate) batch: BatchWriter,
     pub(crate) events: broadcast::Sender<DomainEvent>,
+    /// Token (by hash) and system (by id) lookups of the push path.
+    pub(crate) tokens_cache: Arc<TtlCache<String, ApiToken>>,
+    pub(crate) systems_cache: Arc<TtlCache<Uuid, ExternalSystem>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
@@ -62,6 +71,8 @@ impl Services {
             data_dir: data_dir.to_owned(),
             probe_timeout: Duration::from_secs(10),
             events,
+            tokens_cache: Arc::new(TtlCache::new()),
+            systems_cache: Arc::new(TtlCache::new()),
         })
     }
 

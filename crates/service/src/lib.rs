@@ -4,6 +4,7 @@
 //! translate: a Tauri command or a CLI subcommand is a call into this crate.
 
 mod audit;
+mod cache;
 mod context;
 pub mod ingest;
 pub mod listener_settings;

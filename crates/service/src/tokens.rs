@@ -119,6 +119,7 @@ impl Services {
         )
         .await?;
         tx.commit().await.map_err(db_error)?;
+        self.tokens_cache.clear();
         Ok(after)
     }
 
@@ -128,15 +129,24 @@ impl Services {
         if !presented.starts_with(TOKEN_PREFIX) || presented.len() > 128 {
             return Err(AppError::Unauthenticated);
         }
-        let mut conn = self.db.read().await?;
-        let token = repo::by_hash(&mut conn, &hash(presented))
-            .await?
-            .ok_or(AppError::Unauthenticated)?;
-        drop(conn);
+        let token_hash = hash(presented);
+        let token = match self.tokens_cache.get(&token_hash) {
+            Some(token) => token,
+            None => {
+                let mut conn = self.db.read().await?;
+                let token = repo::by_hash(&mut conn, &token_hash)
+                    .await?
+                    .ok_or(AppError::Unauthenticated)?;
+                self.tokens_cache.put(token_hash, token.clone());
+                token
+            }
+        };
         let stale = token
             .last_used_at
             .is_none_or(|t| now() - t > chrono::Duration::seconds(60));
         if stale {
+            // Until the cache entry expires it still shows the old time; one extra touch
+            // a minute is harmless.
             let db = self.db.clone();
             let id = token.id;
             tokio::spawn(async move {

@@ -156,7 +156,12 @@ function ListenerForm({ initial }: { initial: ListenerSettings }) {
   return (
     <Form<ListenerSettings>
       form={form}
-      layout="vertical"
+      layout="horizontal"
+      labelCol={{ flex: "132px" }}
+      wrapperCol={{ flex: "1 1 0", style: { minWidth: 0 } }}
+      labelAlign="left"
+      labelWrap
+      colon={false}
       data-testid="listener-form"
       initialValues={initial}
       onFinish={onFinish}
@@ -204,7 +209,7 @@ function ListenerForm({ initial }: { initial: ListenerSettings }) {
       >
         <Switch data-testid="listener-tls" disabled={!lan} />
       </Form.Item>
-      <Form.Item style={{ marginBottom: 0 }}>
+      <Form.Item label=" " style={{ marginBottom: 0 }}>
         <Button type="primary" htmlType="submit" loading={save.isPending} data-testid="listener-save">
           {t("listener.save")}
         </Button>

@@ -37,7 +37,9 @@ export function TokenSecretModal({
           <Alert type="warning" showIcon message={t("tokens.created_warning")} />
           <div className="sl-secret">
             <Typography.Text copyable={{ text: created.token }}>
-              <span data-testid="token-secret">{created.token}</span>
+              <span className="sl-mono" data-testid="token-secret">
+                {created.token}
+              </span>
             </Typography.Text>
           </div>
           <Typography.Text type="secondary">{t("tokens.created_usage")}</Typography.Text>

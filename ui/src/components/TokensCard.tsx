@@ -121,7 +121,9 @@ function TokensTable({
       title: t("tokens.col_prefix"),
       dataIndex: "token_prefix",
       key: "token_prefix",
-      render: (prefix: string) => <Typography.Text code>{`${prefix}…`}</Typography.Text>,
+      render: (prefix: string) => (
+        <Typography.Text code style={{ whiteSpace: "nowrap" }}>{`${prefix}…`}</Typography.Text>
+      ),
     },
     {
       title: t("tokens.col_role"),
@@ -190,7 +192,6 @@ function TokensTable({
     {
       title: t("tokens.col_actions"),
       key: "actions",
-      fixed: "right",
       render: (_, tok) =>
         tok.revoked_at ? null : (
           <Popconfirm
@@ -221,12 +222,12 @@ function TokensTable({
     <Table<ApiToken>
       data-testid="tokens-table"
       rowKey="id"
-      size="middle"
+      size="small"
       columns={columns}
       dataSource={tokens}
       loading={loading}
       pagination={false}
-      scroll={{ x: "max-content" }}
+      // No horizontal scroll: cells wrap, so the status and actions stay in view.
       locale={{ emptyText: t("tokens.empty") }}
       rowClassName={(tok) => (tok.revoked_at ? "sl-row-muted" : "")}
       onRow={(tok) => ({ "data-testid": `token-row-${tok.name}` }) as HTMLAttributes<HTMLElement>}

@@ -13,7 +13,7 @@ use storelink_core::system::{ExternalSystem, SystemType};
 use storelink_core::{Actor, Operation};
 use storelink_store::{members as repo, outbox, SqliteConnection};
 
-use super::{content_hash, keep_raw, log_item, parse_body, system_for, Applied, RawPush};
+use super::{content_hash, keep_raw, log_item, parse_body, Applied, RawPush};
 use crate::audit::{record, Change};
 use crate::Services;
 
@@ -29,10 +29,7 @@ impl Services {
     ) -> Result<IngestReply, AppError> {
         self.authorize(actor, Operation::MembersSync, "member", None)
             .await?;
-        let system = {
-            let mut conn = self.db.read().await?;
-            system_for(&mut conn, system_id, SystemType::Member).await?
-        };
+        let system = self.system_for(system_id, SystemType::Member).await?;
         actor.require_system(system.id)?;
         let input: MemberInput = parse_body(push.text()?)?;
         input.validate()?;

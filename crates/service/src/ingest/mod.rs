@@ -148,20 +148,30 @@ pub fn is_malformed_body(err: &AppError) -> bool {
         if !errors.is_empty() && errors.iter().all(|e| e.rule == Rule::Json))
 }
 
-/// The system a push is for: it must exist and be of the route's type. An id that is not
-/// a UUID is simply not found.
-pub(crate) async fn system_for(
-    conn: &mut SqliteConnection,
-    system_id: &str,
-    expected: SystemType,
-) -> Result<ExternalSystem, AppError> {
-    let not_found = || AppError::not_found(&format!("{expected} system"), system_id);
-    let id = Uuid::parse_str(system_id.trim()).map_err(|_| not_found())?;
-    let system = systems::get(conn, id).await?.ok_or_else(not_found)?;
-    if system.system_type == expected {
-        Ok(system)
-    } else {
-        Err(not_found())
+impl crate::Services {
+    /// The system a push is for: it must exist and be of the route's type. An id that is
+    /// not a UUID is simply not found.
+    pub(crate) async fn system_for(
+        &self,
+        system_id: &str,
+        expected: SystemType,
+    ) -> Result<ExternalSystem, AppError> {
+        let not_found = || AppError::not_found(&format!("{expected} system"), system_id);
+        let id = Uuid::parse_str(system_id.trim()).map_err(|_| not_found())?;
+        let system = match self.systems_cache.get(&id) {
+            Some(system) => system,
+            None => {
+                let mut conn = self.db.read().await?;
+                let system = systems::get(&mut conn, id).await?.ok_or_else(not_found)?;
+                self.systems_cache.put(id, system.clone());
+                system
+            }
+        };
+        if system.system_type == expected {
+            Ok(system)
+        } else {
+            Err(not_found())
+        }
     }
 }
 

@@ -13,7 +13,7 @@ use storelink_core::{Actor, Money, Operation};
 use storelink_store::{pos as repo, SqliteConnection};
 
 use super::{
-    content_hash, keep_raw, log_item, offset_of, parse_body, system_for, Applied, RawPush,
+    content_hash, keep_raw, log_item, offset_of, parse_body, Applied, RawPush,
 };
 use crate::Services;
 
@@ -34,10 +34,7 @@ impl Services {
             None,
         )
         .await?;
-        let system = {
-            let mut conn = self.db.read().await?;
-            system_for(&mut conn, system_id, SystemType::Pos).await?
-        };
+        let system = self.system_for(system_id, SystemType::Pos).await?;
         actor.require_system(system.id)?;
         let input: PosTransactionInput = parse_body(push.text()?)?;
         let valid = input.validate(offset_of(&system))?;

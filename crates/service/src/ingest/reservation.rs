@@ -19,7 +19,7 @@ use storelink_store::{db_error, outbox, reservations as repo, systems, SqliteCon
 use uuid::Uuid;
 
 use super::{
-    content_hash, keep_raw, log_item, offset_of, parse_body, system_for, Applied, RawPush,
+    content_hash, keep_raw, log_item, offset_of, parse_body, Applied, RawPush,
 };
 use crate::audit::{record, Change};
 use crate::Services;
@@ -36,10 +36,7 @@ impl Services {
     ) -> Result<IngestReply, AppError> {
         self.authorize(actor, Operation::ReservationsSync, "reservation", None)
             .await?;
-        let system = {
-            let mut conn = self.db.read().await?;
-            system_for(&mut conn, system_id, SystemType::Reservation).await?
-        };
+        let system = self.system_for(system_id, SystemType::Reservation).await?;
         actor.require_system(system.id)?;
         let text = push.text()?;
         let raw: serde_json::Value = parse_body(text)?;

@@ -16,7 +16,7 @@ use storelink_core::{Actor, Operation};
 use storelink_store::{outbox, supplier_orders as repo, SqliteConnection};
 
 use super::{
-    content_hash, keep_raw, log_item, offset_of, parse_body, system_for, Applied, RawPush,
+    content_hash, keep_raw, log_item, offset_of, parse_body, Applied, RawPush,
 };
 use crate::audit::{record, Change};
 use crate::Services;
@@ -45,10 +45,7 @@ impl Services {
             None,
         )
         .await?;
-        let system = {
-            let mut conn = self.db.read().await?;
-            system_for(&mut conn, system_id, SystemType::Supplier).await?
-        };
+        let system = self.system_for(system_id, SystemType::Supplier).await?;
         actor.require_system(system.id)?;
         let input: SupplierOrderInput = parse_body(push.text()?)?;
         let valid = input.validate(offset_of(&system))?;

@@ -20,7 +20,7 @@ use uuid::Uuid;
 use super::supplier::Origin;
 use super::{
     keep_raw, member, offset_of, parse_body, parse_value, pos, reservation, sha256_hex, supplier,
-    system_for, Applied, RawPush,
+    Applied, RawPush,
 };
 use crate::Services;
 
@@ -67,10 +67,7 @@ impl Services {
         system_id: &str,
         push: RawPush,
     ) -> Result<IngestReply, AppError> {
-        let system = {
-            let mut conn = self.db.read().await?;
-            system_for(&mut conn, system_id, system_type(channel)).await?
-        };
+        let system = self.system_for(system_id, system_type(channel)).await?;
         let verified = self.verify_signature(&system, &push).await?;
         let envelope: WebhookEnvelope = parse_body(push.text()?)?;
         envelope.check_event(channel)?;

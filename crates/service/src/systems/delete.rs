@@ -32,6 +32,7 @@ impl Services {
         )
         .await?;
         tx.commit().await.map_err(db_error)?;
+        self.systems_cache.clear();
         let names: Vec<&str> = current.secret_fields.iter().map(String::as_str).collect();
         self.forget_secrets(&current, &names).await;
         tracing::info!(system = %id, "system deleted");

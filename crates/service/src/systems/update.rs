@@ -91,6 +91,7 @@ impl Services {
             )
             .await?;
             tx.commit().await.map_err(db_error)?;
+            self.systems_cache.clear();
             Ok::<_, AppError>(updated)
         }
         .await;
