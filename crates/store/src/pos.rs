@@ -8,8 +8,14 @@ use storelink_core::pos::{PaymentMethod, PosTransaction, RecordSyncStatus, Trans
 use storelink_core::{AppError, Page, PageRequest};
 use uuid::Uuid;
 
+use std::collections::HashSet;
+
+use storelink_core::sync::SyncLog;
+
 use crate::error::db_error;
+use crate::inbox::{self, NewInboxEvent};
 use crate::row::{fetch_page, json_text, Reader};
+use crate::sync_logs;
 use crate::time::fmt_time;
 
 const COLUMNS: &str = "id, system_id, store_id, pos_transaction_id, pos_order_number, \
@@ -70,6 +76,105 @@ pub async fn insert(
     .await
     .map_err(db_error)?;
     Ok(())
+}
+
+/// A sale ready to store, with the raw push for the inbox and its sync log line.
+#[derive(Debug, Clone)]
+pub struct NewPosRow {
+    pub transaction: PosTransaction,
+    pub content_hash: String,
+    pub inbox: NewInboxEvent,
+    pub log: SyncLog,
+}
+
+/// What became of one row of `insert_many`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PosInsert {
+    Inserted,
+    /// A transaction with this id was already stored (or came earlier in the same batch);
+    /// nothing was written for this row.
+    Existing {
+        id: Uuid,
+        content_hash: String,
+        sync_status: RecordSyncStatus,
+    },
+}
+
+/// Stores many sales in a few statements: the rows (a row whose id is taken is skipped),
+/// then the inbox entries and log lines of those that were new. Rows are taken in order,
+/// so of two with one id in the same batch the first is stored.
+pub async fn insert_many(
+    conn: &mut SqliteConnection,
+    rows: &[NewPosRow],
+) -> Result<Vec<PosInsert>, AppError> {
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut q: QueryBuilder<'_, Sqlite> = QueryBuilder::new(format!(
+        "INSERT INTO pos_transactions ({COLUMNS}, content_hash) "
+    ));
+    let mut failed = None;
+    q.push_values(rows.iter(), |mut b, row| {
+        let t = &row.transaction;
+        let (items, customer) = match (json_text(&t.items), json_text(&t.customer_info)) {
+            (Ok(i), Ok(c)) => (i, c),
+            (Err(e), _) | (_, Err(e)) => {
+                failed = Some(e);
+                (String::new(), String::new())
+            }
+        };
+        b.push_bind(t.id.to_string())
+            .push_bind(t.system_id.to_string())
+            .push_bind(t.store_id.clone())
+            .push_bind(t.pos_transaction_id.clone())
+            .push_bind(t.pos_order_number.clone())
+            .push_bind(t.transaction_type.as_str())
+            .push_bind(t.original_transaction_id.clone())
+            .push_bind(t.subtotal.fen())
+            .push_bind(t.tax.fen())
+            .push_bind(t.discount.fen())
+            .push_bind(t.total.fen())
+            .push_bind(t.payment_method.map(|p| p.as_str()))
+            .push_bind(items)
+            .push_bind(customer)
+            .push_bind(t.sync_status.as_str())
+            .push_bind(fmt_time(t.transaction_time))
+            .push_bind(fmt_time(t.created_at))
+            .push_bind(row.content_hash.clone());
+    });
+    if let Some(e) = failed {
+        return Err(e);
+    }
+    q.push(" ON CONFLICT (system_id, pos_transaction_id) DO NOTHING RETURNING id");
+    let inserted: HashSet<String> = q
+        .build_query_scalar::<String>()
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(db_error)?
+        .into_iter()
+        .collect();
+    let mut outcomes = Vec::with_capacity(rows.len());
+    let (mut inbox_rows, mut logs) = (Vec::new(), Vec::new());
+    for row in rows {
+        let t = &row.transaction;
+        if inserted.contains(&t.id.to_string()) {
+            inbox_rows.push(&row.inbox);
+            logs.push(row.log.clone());
+            outcomes.push(PosInsert::Inserted);
+        } else {
+            let (stored, hash) = find(conn, t.system_id, &t.pos_transaction_id)
+                .await?
+                .ok_or_else(|| AppError::internal("a skipped POS row has no stored twin"))?;
+            outcomes.push(PosInsert::Existing {
+                id: stored.id,
+                content_hash: hash,
+                sync_status: stored.sync_status,
+            });
+        }
+    }
+    inbox::insert_many(conn, &inbox_rows).await?;
+    sync_logs::insert_many(conn, &logs).await?;
+    Ok(outcomes)
 }
 
 /// The stored transaction with this POS id in this system, and its content hash.

@@ -31,23 +31,29 @@ fn from_row(row: &SqliteRow) -> Result<SyncLog, AppError> {
 }
 
 pub async fn insert(conn: &mut SqliteConnection, log: &SyncLog) -> Result<(), AppError> {
-    sqlx::query(
-        "INSERT INTO sync_logs (id, task_id, system_id, item_type, item_id, action, status, \
-         error_class, error_message, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-    )
-    .bind(log.id.to_string())
-    .bind(log.task_id.map(|t| t.to_string()))
-    .bind(log.system_id.to_string())
-    .bind(&log.item_type)
-    .bind(&log.item_id)
-    .bind(log.action.as_str())
-    .bind(log.status.as_str())
-    .bind(log.error_class.map(|c| c.as_str()))
-    .bind(&log.error_message)
-    .bind(fmt_time(log.created_at))
-    .execute(conn)
-    .await
-    .map_err(db_error)?;
+    insert_many(conn, std::slice::from_ref(log)).await
+}
+
+/// Many lines in one statement.
+pub async fn insert_many(conn: &mut SqliteConnection, logs: &[SyncLog]) -> Result<(), AppError> {
+    if logs.is_empty() {
+        return Ok(());
+    }
+    let mut q: QueryBuilder<'_, Sqlite> =
+        QueryBuilder::new(format!("INSERT INTO sync_logs ({COLUMNS}) "));
+    q.push_values(logs.iter(), |mut b, log| {
+        b.push_bind(log.id.to_string())
+            .push_bind(log.task_id.map(|t| t.to_string()))
+            .push_bind(log.system_id.to_string())
+            .push_bind(log.item_type.clone())
+            .push_bind(log.item_id.clone())
+            .push_bind(log.action.as_str())
+            .push_bind(log.status.as_str())
+            .push_bind(log.error_class.map(|c| c.as_str()))
+            .push_bind(log.error_message.clone())
+            .push_bind(fmt_time(log.created_at));
+    });
+    q.build().execute(conn).await.map_err(db_error)?;
     Ok(())
 }
 

@@ -187,8 +187,31 @@ pub(crate) fn offset_of(system: &ExternalSystem) -> FixedOffset {
         .unwrap_or_else(vendor_time::china_offset)
 }
 
-/// Keeps the raw push in the inbox, with what became of it (`processed` when applied in
-/// this same transaction, `received` when it waits for the sync engine).
+/// The inbox row for a raw push, with what became of it (`processed` when applied in
+/// the same transaction, `received` when it waits for the sync engine).
+pub(crate) fn raw_event(
+    system_id: Uuid,
+    event_id: &str,
+    event_type: &str,
+    kind: &str,
+    push: &RawPush,
+    status: InboxStatus,
+) -> Result<NewInboxEvent, AppError> {
+    Ok(NewInboxEvent {
+        id: new_id(),
+        system_id,
+        event_id: event_id.to_owned(),
+        event_type: event_type.to_owned(),
+        kind: kind.to_owned(),
+        payload: push.text()?.to_owned(),
+        headers: push.safe_headers().to_string(),
+        content_hash: sha256_hex(&push.body),
+        status,
+        received_at: now(),
+    })
+}
+
+/// Keeps the raw push in the inbox. Called inside the push's transaction.
 pub(crate) async fn keep_raw(
     conn: &mut SqliteConnection,
     system_id: Uuid,
@@ -198,29 +221,32 @@ pub(crate) async fn keep_raw(
     push: &RawPush,
     status: InboxStatus,
 ) -> Result<Uuid, AppError> {
-    let id = new_id();
-    let payload = push.text()?;
-    let headers = push.safe_headers().to_string();
-    inbox::insert(
-        conn,
-        &NewInboxEvent {
-            id,
-            system_id,
-            event_id,
-            event_type,
-            kind,
-            payload,
-            headers: &headers,
-            content_hash: &sha256_hex(&push.body),
-            status,
-            received_at: now(),
-        },
-    )
-    .await?;
-    Ok(id)
+    let row = raw_event(system_id, event_id, event_type, kind, push, status)?;
+    inbox::insert(conn, &row).await?;
+    Ok(row.id)
 }
 
 /// One sync log line for an item a push created or changed.
+pub(crate) fn sync_log(
+    system_id: Uuid,
+    item_type: &str,
+    item_id: &str,
+    action: SyncAction,
+) -> SyncLog {
+    SyncLog {
+        id: new_id(),
+        task_id: None,
+        system_id,
+        item_type: item_type.to_owned(),
+        item_id: item_id.to_owned(),
+        action,
+        status: SyncItemStatus::Success,
+        error_class: None,
+        error_message: None,
+        created_at: now(),
+    }
+}
+
 pub(crate) async fn log_item(
     conn: &mut SqliteConnection,
     system_id: Uuid,
@@ -228,22 +254,7 @@ pub(crate) async fn log_item(
     item_id: &str,
     action: SyncAction,
 ) -> Result<(), AppError> {
-    sync_logs::insert(
-        conn,
-        &SyncLog {
-            id: new_id(),
-            task_id: None,
-            system_id,
-            item_type: item_type.to_owned(),
-            item_id: item_id.to_owned(),
-            action,
-            status: SyncItemStatus::Success,
-            error_class: None,
-            error_message: None,
-            created_at: now(),
-        },
-    )
-    .await
+    sync_logs::insert(conn, &sync_log(system_id, item_type, item_id, action)).await
 }
 
 /// What applying one push did.

@@ -10,10 +10,11 @@ use storelink_core::pos::{
 use storelink_core::sync::SyncAction;
 use storelink_core::system::{ExternalSystem, SystemType};
 use storelink_core::{Actor, Money, Operation};
+use storelink_store::pos::{NewPosRow, PosInsert};
 use storelink_store::{pos as repo, SqliteConnection};
 
 use super::{
-    content_hash, keep_raw, log_item, offset_of, parse_body, Applied, RawPush,
+    content_hash, keep_raw, log_item, offset_of, parse_body, raw_event, sync_log, Applied, RawPush,
 };
 use crate::Services;
 
@@ -38,8 +39,85 @@ impl Services {
         actor.require_system(system.id)?;
         let input: PosTransactionInput = parse_body(push.text()?)?;
         let valid = input.validate(offset_of(&system))?;
-        let applied = self
-            .batch
+        let applied = if valid.original_transaction_id.is_none() {
+            self.record_sale(&system, valid, &push).await?
+        } else {
+            self.record_reversal(system, valid, push).await?
+        };
+        if let Some(event) = applied.event.clone() {
+            self.emit(event);
+        }
+        Ok(applied.reply())
+    }
+
+    /// Sales take the writer's bulk path: a batch of them costs a few statements.
+    async fn record_sale(
+        &self,
+        system: &ExternalSystem,
+        valid: ValidPosTransaction,
+        push: &RawPush,
+    ) -> Result<Applied, AppError> {
+        let hash = content_hash(&valid)?;
+        let transaction = new_transaction(system, valid)?;
+        let event_id = format!("{API_EVENT}:{}", transaction.pos_transaction_id);
+        let row = NewPosRow {
+            inbox: raw_event(
+                system.id,
+                &event_id,
+                API_EVENT,
+                "api",
+                push,
+                InboxStatus::Processed,
+            )?,
+            log: sync_log(
+                system.id,
+                "pos_transaction",
+                &transaction.pos_transaction_id,
+                SyncAction::Create,
+            ),
+            content_hash: hash.clone(),
+            transaction,
+        };
+        let (id, pos_transaction_id, status) = (
+            row.transaction.id,
+            row.transaction.pos_transaction_id.clone(),
+            row.transaction.sync_status,
+        );
+        match self.batch.insert_sale(row).await? {
+            PosInsert::Inserted => Ok(Applied {
+                record_id: id,
+                created: true,
+                duplicate: false,
+                status: Some(status.as_str().into()),
+                event: Some(DomainEvent::PosTransactionRecorded {
+                    system_id: system.id,
+                    id,
+                    pos_transaction_id,
+                }),
+            }),
+            PosInsert::Existing {
+                id,
+                content_hash,
+                sync_status,
+            } if content_hash == hash => Ok(Applied {
+                record_id: id,
+                created: false,
+                duplicate: true,
+                status: Some(sync_status.as_str().into()),
+                event: None,
+            }),
+            PosInsert::Existing { .. } => Err(different_content(&pos_transaction_id)),
+        }
+    }
+
+    /// Refunds and voids are checked against their sale inside the transaction.
+    async fn record_reversal(
+        &self,
+        system: ExternalSystem,
+        valid: ValidPosTransaction,
+        push: RawPush,
+    ) -> Result<Applied, AppError> {
+        self.batch
             .submit(move |conn| {
                 Box::pin(async move {
                     let applied = apply(conn, &system, valid).await?;
@@ -59,11 +137,16 @@ impl Services {
                     Ok(applied)
                 })
             })
-            .await?;
-        if let Some(event) = applied.event.clone() {
-            self.emit(event);
-        }
-        Ok(applied.reply())
+            .await
+    }
+}
+
+fn different_content(transaction_id: &str) -> AppError {
+    AppError::Conflict {
+        message: format!(
+            "transaction {transaction_id} was already received with different content; a correction needs a refund or void with a new transaction_id"
+        ),
+        field: Some("transaction_id".into()),
     }
 }
 
@@ -95,41 +178,12 @@ pub(crate) async fn apply(
                 event: None,
             });
         }
-        return Err(AppError::Conflict {
-            message: format!(
-                "transaction {} was already received with different content; a correction needs a refund or void with a new transaction_id",
-                valid.transaction_id
-            ),
-            field: Some("transaction_id".into()),
-        });
+        return Err(different_content(&valid.transaction_id));
     }
     if let Some(original_id) = &valid.original_transaction_id {
         check_reversal(conn, system, &valid, original_id).await?;
     }
-    let received = now();
-    let transaction = PosTransaction {
-        id: new_id(),
-        system_id: system.id,
-        store_id: system.store_id.clone(),
-        pos_transaction_id: valid.transaction_id.clone(),
-        pos_order_number: valid.order_number.clone(),
-        transaction_type: valid.transaction_type,
-        original_transaction_id: valid.original_transaction_id.clone(),
-        subtotal: valid.subtotal,
-        tax: valid.tax,
-        discount: valid.discount,
-        total: valid.total,
-        payment_method: valid.payment_method,
-        items: valid.items.clone(),
-        customer_info: serde_json::to_value(&valid.customer)
-            .map_err(AppError::internal)?
-            .as_object()
-            .map(|o| serde_json::Value::Object(o.clone()))
-            .unwrap_or_else(|| serde_json::json!({})),
-        sync_status: RecordSyncStatus::Success,
-        transaction_time: valid.transaction_time.unwrap_or(received),
-        created_at: received,
-    };
+    let transaction = new_transaction(system, valid)?;
     repo::insert(conn, &transaction, &hash).await?;
     log_item(
         conn,
@@ -196,4 +250,35 @@ async fn check_reversal(
         ));
     }
     Ok(())
+}
+
+/// The row for a validated transaction, received now.
+fn new_transaction(
+    system: &ExternalSystem,
+    valid: ValidPosTransaction,
+) -> Result<PosTransaction, AppError> {
+    let received = now();
+    let customer_info = match &valid.customer {
+        Some(c) => serde_json::to_value(c).map_err(AppError::internal)?,
+        None => serde_json::json!({}),
+    };
+    Ok(PosTransaction {
+        id: new_id(),
+        system_id: system.id,
+        store_id: system.store_id.clone(),
+        pos_transaction_id: valid.transaction_id,
+        pos_order_number: valid.order_number,
+        transaction_type: valid.transaction_type,
+        original_transaction_id: valid.original_transaction_id,
+        subtotal: valid.subtotal,
+        tax: valid.tax,
+        discount: valid.discount,
+        total: valid.total,
+        payment_method: valid.payment_method,
+        items: valid.items,
+        customer_info,
+        sync_status: RecordSyncStatus::Success,
+        transaction_time: valid.transaction_time.unwrap_or(received),
+        created_at: received,
+    })
 }

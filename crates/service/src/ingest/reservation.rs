@@ -18,9 +18,7 @@ use storelink_core::{Actor, Money, Operation};
 use storelink_store::{db_error, outbox, reservations as repo, systems, SqliteConnection};
 use uuid::Uuid;
 
-use super::{
-    content_hash, keep_raw, log_item, offset_of, parse_body, Applied, RawPush,
-};
+use super::{content_hash, keep_raw, log_item, offset_of, parse_body, Applied, RawPush};
 use crate::audit::{record, Change};
 use crate::Services;
 

@@ -15,9 +15,7 @@ use storelink_core::system::{ExternalSystem, SystemType};
 use storelink_core::{Actor, Operation};
 use storelink_store::{outbox, supplier_orders as repo, SqliteConnection};
 
-use super::{
-    content_hash, keep_raw, log_item, offset_of, parse_body, Applied, RawPush,
-};
+use super::{content_hash, keep_raw, log_item, offset_of, parse_body, Applied, RawPush};
 use crate::audit::{record, Change};
 use crate::Services;
 
