@@ -1,10 +1,8 @@
 //! Members: upserted by member id and external id. A change made here (not one the member
 //! platform reported) is queued in the outbox for the platform.
 
-use storelink_core::audit::AuditOutcome;
 use storelink_core::error::AppError;
 use storelink_core::ids::{new_id, now};
-use storelink_core::inbox::InboxStatus;
 use storelink_core::ingest::IngestReply;
 use storelink_core::member::{MemberInput, MemberSync};
 use storelink_core::pos::RecordSyncStatus;
@@ -13,8 +11,7 @@ use storelink_core::system::{ExternalSystem, SystemType};
 use storelink_core::{Actor, Operation};
 use storelink_store::{members as repo, outbox, SqliteConnection};
 
-use super::{content_hash, keep_raw, log_item, parse_body, Applied, RawPush};
-use crate::audit::{record, Change};
+use super::{audit_push, content_hash, keep_api_push, log_item, parse_body, Applied, RawPush};
 use crate::Services;
 
 pub(crate) const API_EVENT: &str = "member.sync";
@@ -27,10 +24,15 @@ impl Services {
         system_id: &str,
         push: RawPush,
     ) -> Result<IngestReply, AppError> {
-        self.authorize(actor, Operation::MembersSync, "member", None)
+        let system = self
+            .push_target(
+                actor,
+                Operation::MembersSync,
+                "member",
+                system_id,
+                SystemType::Member,
+            )
             .await?;
-        let system = self.system_for(system_id, SystemType::Member).await?;
-        actor.require_system(system.id)?;
         let input: MemberInput = parse_body(push.text()?)?;
         input.validate()?;
         let actor = actor.clone();
@@ -42,28 +44,14 @@ impl Services {
                     let applied = apply(conn, &system, input, true).await?;
                     if !applied.duplicate {
                         let event_id = format!("{API_EVENT}:{member_id}:{}", applied_at());
-                        keep_raw(
-                            conn,
-                            system.id,
-                            &event_id,
-                            API_EVENT,
-                            "api",
-                            &push,
-                            InboxStatus::Processed,
-                        )
-                        .await?;
-                        record(
+                        keep_api_push(conn, system.id, &event_id, API_EVENT, &push).await?;
+                        audit_push(
                             conn,
                             &actor,
-                            Change {
-                                op: Operation::MembersSync,
-                                entity: "member",
-                                entity_id: Some(applied.record_id.to_string()),
-                                outcome: AuditOutcome::Success,
-                                before: None,
-                                after: Some(serde_json::json!({ "member_id": member_id })),
-                                detail: None,
-                            },
+                            Operation::MembersSync,
+                            "member",
+                            applied.record_id,
+                            serde_json::json!({ "member_id": member_id }),
                         )
                         .await?;
                     }

@@ -211,6 +211,69 @@ pub(crate) fn raw_event(
     })
 }
 
+impl crate::Services {
+    /// What every token push checks first: the role for `op`, then the system (which must
+    /// be of the route's type), then that a bound token is bound to that system.
+    pub(crate) async fn push_target(
+        &self,
+        actor: &storelink_core::Actor,
+        op: storelink_core::Operation,
+        entity: &str,
+        system_id: &str,
+        expected: SystemType,
+    ) -> Result<ExternalSystem, AppError> {
+        self.authorize(actor, op, entity, None).await?;
+        let system = self.system_for(system_id, expected).await?;
+        actor.require_system(system.id)?;
+        Ok(system)
+    }
+}
+
+/// Keeps a token push, applied in this same transaction, in the inbox.
+pub(crate) async fn keep_api_push(
+    conn: &mut SqliteConnection,
+    system_id: Uuid,
+    event_id: &str,
+    event_type: &str,
+    push: &RawPush,
+) -> Result<Uuid, AppError> {
+    keep_raw(
+        conn,
+        system_id,
+        event_id,
+        event_type,
+        "api",
+        push,
+        InboxStatus::Processed,
+    )
+    .await
+}
+
+/// The audit entry of a change a token or person pushed (audited with the change).
+pub(crate) async fn audit_push(
+    conn: &mut SqliteConnection,
+    actor: &storelink_core::Actor,
+    op: storelink_core::Operation,
+    entity: &str,
+    record_id: Uuid,
+    after: serde_json::Value,
+) -> Result<(), AppError> {
+    crate::audit::record(
+        conn,
+        actor,
+        crate::audit::Change {
+            op,
+            entity,
+            entity_id: Some(record_id.to_string()),
+            outcome: storelink_core::audit::AuditOutcome::Success,
+            before: None,
+            after: Some(after),
+            detail: None,
+        },
+    )
+    .await
+}
+
 /// Keeps the raw push in the inbox. Called inside the push's transaction.
 pub(crate) async fn keep_raw(
     conn: &mut SqliteConnection,

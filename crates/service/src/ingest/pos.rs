@@ -14,7 +14,8 @@ use storelink_store::pos::{NewPosRow, PosInsert};
 use storelink_store::{pos as repo, SqliteConnection};
 
 use super::{
-    content_hash, keep_raw, log_item, offset_of, parse_body, raw_event, sync_log, Applied, RawPush,
+    content_hash, keep_api_push, log_item, offset_of, parse_body, raw_event, sync_log, Applied,
+    RawPush,
 };
 use crate::Services;
 
@@ -28,15 +29,15 @@ impl Services {
         system_id: &str,
         push: RawPush,
     ) -> Result<IngestReply, AppError> {
-        self.authorize(
-            actor,
-            Operation::PosTransactionsCreate,
-            "pos_transaction",
-            None,
-        )
-        .await?;
-        let system = self.system_for(system_id, SystemType::Pos).await?;
-        actor.require_system(system.id)?;
+        let system = self
+            .push_target(
+                actor,
+                Operation::PosTransactionsCreate,
+                "pos_transaction",
+                system_id,
+                SystemType::Pos,
+            )
+            .await?;
         let input: PosTransactionInput = parse_body(push.text()?)?;
         let valid = input.validate(offset_of(&system))?;
         let applied = if valid.original_transaction_id.is_none() {
@@ -123,16 +124,7 @@ impl Services {
                     let applied = apply(conn, &system, valid).await?;
                     if !applied.duplicate {
                         let event_id = format!("{API_EVENT}:{}", applied_key(&applied));
-                        keep_raw(
-                            conn,
-                            system.id,
-                            &event_id,
-                            API_EVENT,
-                            "api",
-                            &push,
-                            InboxStatus::Processed,
-                        )
-                        .await?;
+                        keep_api_push(conn, system.id, &event_id, API_EVENT, &push).await?;
                     }
                     Ok(applied)
                 })

@@ -5,7 +5,6 @@
 use storelink_core::audit::AuditOutcome;
 use storelink_core::error::{AppError, Rule, Violations};
 use storelink_core::ids::{new_id, now};
-use storelink_core::inbox::InboxStatus;
 use storelink_core::ingest::{DomainEvent, IngestReply};
 use storelink_core::pos::RecordSyncStatus;
 use storelink_core::reservation::{
@@ -18,7 +17,7 @@ use storelink_core::{Actor, Money, Operation};
 use storelink_store::{db_error, outbox, reservations as repo, systems, SqliteConnection};
 use uuid::Uuid;
 
-use super::{content_hash, keep_raw, log_item, offset_of, parse_body, Applied, RawPush};
+use super::{content_hash, keep_api_push, log_item, offset_of, parse_body, Applied, RawPush};
 use crate::audit::{record, Change};
 use crate::Services;
 
@@ -32,10 +31,15 @@ impl Services {
         system_id: &str,
         push: RawPush,
     ) -> Result<IngestReply, AppError> {
-        self.authorize(actor, Operation::ReservationsSync, "reservation", None)
+        let system = self
+            .push_target(
+                actor,
+                Operation::ReservationsSync,
+                "reservation",
+                system_id,
+                SystemType::Reservation,
+            )
             .await?;
-        let system = self.system_for(system_id, SystemType::Reservation).await?;
-        actor.require_system(system.id)?;
         let text = push.text()?;
         let raw: serde_json::Value = parse_body(text)?;
         let input: ReservationInput = super::parse_value(raw.clone())?;
@@ -47,16 +51,7 @@ impl Services {
                     let event_id = format!("{API_EVENT}:{}:{}", valid.reservation_id, stamp());
                     let applied = apply(conn, &system, valid, None, raw).await?;
                     if !applied.duplicate {
-                        keep_raw(
-                            conn,
-                            system.id,
-                            &event_id,
-                            API_EVENT,
-                            "api",
-                            &push,
-                            InboxStatus::Processed,
-                        )
-                        .await?;
+                        keep_api_push(conn, system.id, &event_id, API_EVENT, &push).await?;
                     }
                     Ok(applied)
                 })

@@ -1,10 +1,8 @@
 //! Supplier orders: created by the store (sent on to the supplier through the outbox) or
 //! by the supplier's webhook; status only moves forward.
 
-use storelink_core::audit::AuditOutcome;
 use storelink_core::error::AppError;
 use storelink_core::ids::{new_id, now};
-use storelink_core::inbox::InboxStatus;
 use storelink_core::ingest::{DomainEvent, IngestReply};
 use storelink_core::supplier::{
     SupplierOrder, SupplierOrderInput, SupplierOrderStatus, SupplierStatusChange,
@@ -15,8 +13,9 @@ use storelink_core::system::{ExternalSystem, SystemType};
 use storelink_core::{Actor, Operation};
 use storelink_store::{outbox, supplier_orders as repo, SqliteConnection};
 
-use super::{content_hash, keep_raw, log_item, offset_of, parse_body, Applied, RawPush};
-use crate::audit::{record, Change};
+use super::{
+    audit_push, content_hash, keep_api_push, log_item, offset_of, parse_body, Applied, RawPush,
+};
 use crate::Services;
 
 pub(crate) const API_EVENT: &str = "supplier.order";
@@ -36,15 +35,15 @@ impl Services {
         system_id: &str,
         push: RawPush,
     ) -> Result<IngestReply, AppError> {
-        self.authorize(
-            actor,
-            Operation::SupplierOrdersCreate,
-            "supplier_order",
-            None,
-        )
-        .await?;
-        let system = self.system_for(system_id, SystemType::Supplier).await?;
-        actor.require_system(system.id)?;
+        let system = self
+            .push_target(
+                actor,
+                Operation::SupplierOrdersCreate,
+                "supplier_order",
+                system_id,
+                SystemType::Supplier,
+            )
+            .await?;
         let input: SupplierOrderInput = parse_body(push.text()?)?;
         let valid = input.validate(offset_of(&system))?;
         let actor = actor.clone();
@@ -56,28 +55,14 @@ impl Services {
                     let applied = apply_order(conn, &system, valid, Origin::Store).await?;
                     if !applied.duplicate {
                         let event_id = format!("{API_EVENT}:{number}");
-                        keep_raw(
-                            conn,
-                            system.id,
-                            &event_id,
-                            API_EVENT,
-                            "api",
-                            &push,
-                            InboxStatus::Processed,
-                        )
-                        .await?;
-                        record(
+                        keep_api_push(conn, system.id, &event_id, API_EVENT, &push).await?;
+                        audit_push(
                             conn,
                             &actor,
-                            Change {
-                                op: Operation::SupplierOrdersCreate,
-                                entity: "supplier_order",
-                                entity_id: Some(applied.record_id.to_string()),
-                                outcome: AuditOutcome::Success,
-                                before: None,
-                                after: Some(serde_json::json!({ "order_number": number })),
-                                detail: None,
-                            },
+                            Operation::SupplierOrdersCreate,
+                            "supplier_order",
+                            applied.record_id,
+                            serde_json::json!({ "order_number": number }),
                         )
                         .await?;
                     }
