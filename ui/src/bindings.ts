@@ -155,8 +155,10 @@ export type ListenerSettings = {
 export type ListenerStatus = {
 	settings: ListenerSettings,
 	running: boolean,
-	/**  Where terminals send to, e.g. `http://127.0.0.1:8765`. */
+	/**  The address on this computer, e.g. `http://127.0.0.1:8765`. */
 	url: string | null,
+	/**  In LAN mode, the addresses terminals on the store's network use. */
+	lan_urls: string[],
 	/**  SHA-256 of the HTTPS certificate, for terminals to pin (LAN mode with HTTPS). */
 	fingerprint: string | null,
 	/**  Why it is not running although enabled (port taken, ...). */

@@ -207,8 +207,17 @@ impl Output {
     }
 
     /// A line on stdout as soon as the listener is up (scripts wait for it).
-    pub fn listening(&self, url: &str, fingerprint: Option<&str>) -> Result<(), AppError> {
-        let json = serde_json::json!({ "listening": url, "tls_fingerprint_sha256": fingerprint });
+    pub fn listening(
+        &self,
+        url: &str,
+        lan_urls: &[String],
+        fingerprint: Option<&str>,
+    ) -> Result<(), AppError> {
+        let json = serde_json::json!({
+            "listening": url,
+            "lan_urls": lan_urls,
+            "tls_fingerprint_sha256": fingerprint,
+        });
         if self.json {
             println!(
                 "{}",
@@ -216,6 +225,9 @@ impl Output {
             );
         } else {
             println!("listening on {url}");
+            for lan in lan_urls {
+                println!("terminals on the store's network: {lan}");
+            }
             if let Some(fp) = fingerprint {
                 println!("certificate SHA-256 fingerprint (pin this in terminals): {fp}");
             }

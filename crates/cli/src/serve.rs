@@ -1,5 +1,6 @@
 //! `storelink serve`: the listener, headless, until Ctrl-C or SIGTERM.
 
+use storelink_core::ingest::DomainEvent;
 use storelink_core::AppError;
 use storelink_listener::{certificate, tls, ListenerConfig};
 use storelink_service::Services;
@@ -9,7 +10,7 @@ use crate::output::Output;
 
 pub async fn run(services: &Services, args: ServeArgs, out: &Output) -> Result<(), AppError> {
     let (tls_config, fingerprint) = if args.tls {
-        let mut names = vec!["localhost".to_owned(), "127.0.0.1".to_owned()];
+        let mut names = storelink_listener::control::certificate_names();
         if !args.listen.ip().is_unspecified() {
             names.push(args.listen.ip().to_string());
         }
@@ -30,7 +31,20 @@ pub async fn run(services: &Services, args: ServeArgs, out: &Output) -> Result<(
         },
     )
     .await?;
-    out.listening(&listener.base_url(), fingerprint.as_deref())?;
+    out.listening(
+        &listener.base_url(),
+        &listener.lan_urls(),
+        fingerprint.as_deref(),
+    )?;
+    // The headless shell's notifications: a log line per event people care about.
+    let mut events = services.subscribe();
+    tokio::spawn(async move {
+        while let Ok(event) = events.recv().await {
+            if !matches!(event, DomainEvent::PosTransactionRecorded { .. }) {
+                tracing::info!(?event, "event");
+            }
+        }
+    });
     let stopper = listener.stopper();
     tokio::spawn(async move {
         shutdown_signal().await;

@@ -17,8 +17,10 @@ use crate::{certificate, start, tls, Listener, ListenerConfig, DEFAULT_BODY_LIMI
 pub struct ListenerStatus {
     pub settings: ListenerSettings,
     pub running: bool,
-    /// Where terminals send to, e.g. `http://127.0.0.1:8765`.
+    /// The address on this computer, e.g. `http://127.0.0.1:8765`.
     pub url: Option<String>,
+    /// In LAN mode, the addresses terminals on the store's network use.
+    pub lan_urls: Vec<String>,
     /// SHA-256 of the HTTPS certificate, for terminals to pin (LAN mode with HTTPS).
     pub fingerprint: Option<String>,
     /// Why it is not running although enabled (port taken, ...).
@@ -82,7 +84,7 @@ impl ListenerControl {
         };
         let addr = SocketAddr::from((ip, settings.port));
         let (tls_config, fingerprint) = if settings.tls {
-            let names = vec!["localhost".to_owned(), "127.0.0.1".to_owned()];
+            let names = certificate_names();
             let (material, fingerprint) =
                 certificate::load_or_create(&self.services, &names).await?;
             let config =
@@ -111,6 +113,18 @@ impl ListenerControl {
     }
 }
 
+/// Host names and addresses the certificate names: this computer, and its LAN addresses
+/// when it is made (terminals pin the fingerprint, so later address changes do not matter).
+pub fn certificate_names() -> Vec<String> {
+    let mut names = vec!["localhost".to_owned(), "127.0.0.1".to_owned()];
+    names.extend(
+        crate::server::lan_addresses()
+            .iter()
+            .map(ToString::to_string),
+    );
+    names
+}
+
 fn status_of(
     settings: ListenerSettings,
     running: Option<&(Listener, Option<String>)>,
@@ -120,6 +134,7 @@ fn status_of(
         settings,
         running: running.is_some(),
         url: running.map(|(l, _)| l.base_url()),
+        lan_urls: running.map(|(l, _)| l.lan_urls()).unwrap_or_default(),
         fingerprint: running.and_then(|(_, f)| f.clone()),
         error,
     }

@@ -12,5 +12,6 @@ pub mod tls;
 mod tls_serve;
 
 pub use server::{
-    router, start, Listener, ListenerConfig, ListenerState, DEFAULT_BODY_LIMIT, DEFAULT_PORT,
+    lan_addresses, router, start, Listener, ListenerConfig, ListenerState, DEFAULT_BODY_LIMIT,
+    DEFAULT_PORT,
 };

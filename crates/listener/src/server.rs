@@ -57,10 +57,38 @@ impl Listener {
         self.addr
     }
 
-    /// `http://127.0.0.1:8765` or `https://...`.
+    fn scheme(&self) -> &'static str {
+        if self.tls {
+            "https"
+        } else {
+            "http"
+        }
+    }
+
+    /// `http://127.0.0.1:8765` or `https://...`: the address on this computer (loopback
+    /// when listening on every interface).
     pub fn base_url(&self) -> String {
-        let scheme = if self.tls { "https" } else { "http" };
-        format!("{scheme}://{}", self.addr)
+        let mut addr = self.addr;
+        if addr.ip().is_unspecified() {
+            addr.set_ip(std::net::Ipv4Addr::LOCALHOST.into());
+        }
+        format!("{}://{addr}", self.scheme())
+    }
+
+    /// In LAN mode, the addresses terminals on the store's network use: one per network
+    /// interface of this computer (IPv4, not loopback).
+    pub fn lan_urls(&self) -> Vec<String> {
+        let port = self.addr.port();
+        let ips: Vec<std::net::IpAddr> = if self.addr.ip().is_unspecified() {
+            lan_addresses()
+        } else if self.addr.ip().is_loopback() {
+            Vec::new()
+        } else {
+            vec![self.addr.ip()]
+        };
+        ips.into_iter()
+            .map(|ip| format!("{}://{}", self.scheme(), SocketAddr::new(ip, port)))
+            .collect()
     }
 
     /// Stops accepting connections and waits for the server task to end; requests in
@@ -78,6 +106,21 @@ impl Listener {
     pub fn stopper(&self) -> watch::Sender<bool> {
         self.stop.clone()
     }
+}
+
+/// This computer's IPv4 addresses on its networks (what a LAN terminal can reach).
+pub fn lan_addresses() -> Vec<std::net::IpAddr> {
+    let mut ips: Vec<std::net::IpAddr> = if_addrs::get_if_addrs()
+        .map(|list| {
+            list.into_iter()
+                .map(|i| i.ip())
+                .filter(|ip| ip.is_ipv4() && !ip.is_loopback())
+                .collect()
+        })
+        .unwrap_or_default();
+    ips.sort();
+    ips.dedup();
+    ips
 }
 
 pub fn router(services: Services, body_limit: usize) -> axum::Router {

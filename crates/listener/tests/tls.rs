@@ -56,6 +56,18 @@ async fn lan_https_with_a_pinned_certificate() {
     let status = control.apply(settings).await;
     assert!(status.running, "{:?}", status.error);
     let fingerprint = status.fingerprint.clone().expect("fingerprint");
+    // Listening on every interface: shown as this computer's address plus the LAN ones.
+    assert_eq!(status.url, Some(format!("https://127.0.0.1:{port}")));
+    for lan in &status.lan_urls {
+        assert!(
+            lan.starts_with("https://") && lan.ends_with(&format!(":{port}")),
+            "{lan}"
+        );
+        assert!(
+            !lan.contains("0.0.0.0") && !lan.contains("127.0.0.1"),
+            "{lan}"
+        );
+    }
     assert_eq!(fingerprint.len(), 95, "{fingerprint}");
 
     let cert = std::fs::read(dir.path().join(storelink_listener::certificate::CERT_FILE))

@@ -100,6 +100,19 @@ function ListenerStatusView({ status }: { status: ListenerStatus }) {
             <Typography.Text type="secondary">{t("listener.not_running")}</Typography.Text>
           )}
         </Descriptions.Item>
+        {status.lan_urls.length > 0 && (
+          <Descriptions.Item label={t("listener.lan_urls")}>
+            {status.lan_urls.map((lan) => (
+              <div key={lan}>
+                <Typography.Text copyable={{ text: lan }}>
+                  <span className="sl-mono" data-testid="listener-lan-url">
+                    {lan}
+                  </span>
+                </Typography.Text>
+              </div>
+            ))}
+          </Descriptions.Item>
+        )}
         {status.fingerprint && (
           <Descriptions.Item label={t("listener.fingerprint")}>
             <Space direction="vertical" size={4}>

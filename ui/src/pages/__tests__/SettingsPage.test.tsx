@@ -58,6 +58,7 @@ const stopped: ListenerStatus = {
   settings: { enabled: false, lan: false, port: 8765, tls: false },
   running: false,
   url: null,
+  lan_urls: [],
   fingerprint: null,
   error: null,
 };
@@ -254,6 +255,7 @@ describe("SettingsPage: listener", () => {
       settings: { enabled: true, lan: false, port: 18765, tls: false },
       running: true,
       url: "http://127.0.0.1:18765",
+      lan_urls: [],
       fingerprint: null,
       error: null,
     });
@@ -320,6 +322,7 @@ describe("SettingsPage: listener", () => {
         settings: { enabled: true, lan: true, port: 8443, tls: true },
         running: false,
         url: null,
+        lan_urls: [],
         fingerprint: "AB:CD:EF:01",
         error: "address in use",
       },
@@ -329,6 +332,25 @@ describe("SettingsPage: listener", () => {
     expect(screen.getByTestId("listener-error")).toHaveTextContent("接收服务未能启动：address in use");
     expect(screen.getByTestId("listener-status")).toHaveTextContent("已停止");
     expect(within(screen.getByTestId("listener-form")).getByTestId("listener-tls")).not.toBeDisabled();
+  });
+
+  it("lists the LAN addresses terminals use when LAN mode is running", async () => {
+    setup(MANAGER_OPS, {
+      listener: {
+        settings: { enabled: true, lan: true, port: 8765, tls: false },
+        running: true,
+        url: "http://127.0.0.1:8765",
+        lan_urls: ["http://192.168.1.20:8765", "http://10.0.0.5:8765"],
+        fingerprint: null,
+        error: null,
+      },
+    });
+    const lans = await screen.findAllByTestId("listener-lan-url");
+    expect(lans.map((e) => e.textContent)).toEqual([
+      "http://192.168.1.20:8765",
+      "http://10.0.0.5:8765",
+    ]);
+    expect(screen.getByText("局域网地址")).toBeInTheDocument();
   });
 });
 
