@@ -40,6 +40,42 @@ pub enum Command {
     /// Measure performance (see docs/BENCHMARKS.md).
     #[command(subcommand)]
     Bench(BenchCommand),
+    /// Pull data from a vendor (ERP customers, products, orders), and see past runs.
+    #[command(subcommand)]
+    Sync(SyncCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SyncCommand {
+    /// Sync one stream of a system now and wait for the end (resumes an interrupted run).
+    Run {
+        system_id: String,
+        /// customers, products or orders.
+        #[arg(long, default_value = "customers")]
+        stream: String,
+        /// full or incremental.
+        #[arg(long, default_value = "incremental")]
+        mode: String,
+        /// Wait for the end (the default; kept for scripts that pass it).
+        #[arg(long)]
+        wait: bool,
+    },
+    /// Sync tasks, newest first.
+    Tasks {
+        #[arg(long)]
+        system: Option<String>,
+        #[arg(long, default_value_t = 50)]
+        limit: u32,
+    },
+    /// Per-item sync logs, newest first.
+    Logs {
+        #[arg(long)]
+        system: Option<String>,
+        #[arg(long, default_value_t = 50)]
+        limit: u32,
+    },
+    /// Stop a running task after its current page.
+    Cancel { task_id: String },
 }
 
 #[derive(Debug, Args)]

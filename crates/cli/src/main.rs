@@ -18,8 +18,8 @@ use storelink_core::{Actor, AppError, PageRequest, Role, Rule};
 use storelink_service::{default_data_dir, Services};
 
 use args::{
-    BenchCommand, Cli, Command, InboxCommand, SettingArgs, SystemsCommand, TokensCommand,
-    UsersCommand,
+    BenchCommand, Cli, Command, InboxCommand, SettingArgs, SyncCommand, SystemsCommand,
+    TokensCommand, UsersCommand,
 };
 use output::Output;
 
@@ -100,6 +100,52 @@ async fn dispatch(
         Command::Tokens(cmd) => tokens(cmd, services, actor, out).await,
         Command::Inbox(cmd) => inbox(cmd, services, actor, out).await,
         Command::Bench(_) => Ok(()),
+        Command::Sync(cmd) => sync(cmd, services, actor, out).await,
+    }
+}
+
+async fn sync(
+    cmd: SyncCommand,
+    services: &Services,
+    actor: &Actor,
+    out: &Output,
+) -> Result<(), AppError> {
+    let page = |limit: u32| PageRequest {
+        cursor: None,
+        limit: Some(limit),
+    };
+    match cmd {
+        SyncCommand::Run {
+            system_id,
+            stream,
+            mode,
+            wait: _,
+        } => {
+            let task = services.run_sync(actor, &system_id, &stream, &mode).await?;
+            out.tasks(&[task])
+        }
+        SyncCommand::Tasks { system, limit } => {
+            let tasks = services
+                .list_sync_tasks(actor, system.as_deref(), &page(limit))
+                .await?;
+            out.tasks(&tasks.items)
+        }
+        SyncCommand::Logs { system, limit } => {
+            let logs = services
+                .list_sync_logs(
+                    actor,
+                    storelink_service::records::SyncLogQuery {
+                        system_id: system,
+                        limit: Some(limit),
+                        ..Default::default()
+                    },
+                )
+                .await?;
+            out.sync_logs(&logs.items)
+        }
+        SyncCommand::Cancel { task_id } => {
+            out.tasks(&[services.cancel_sync(actor, &task_id).await?])
+        }
     }
 }
 

@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use serde::Serialize;
 use storelink_core::inbox::InboxEvent;
 use storelink_core::ingest::IngestReply;
+use storelink_core::sync::{SyncLog, SyncTask};
 use storelink_core::system::{ConnectionTestResult, ExternalSystem};
 use storelink_core::token::{ApiToken, CreatedToken};
 use storelink_core::user::UserView;
@@ -185,6 +186,58 @@ impl Output {
                         e.kind,
                         e.event_type,
                         e.event_id
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join("\n")
+        })
+    }
+
+    pub fn tasks(&self, list: &[SyncTask]) -> Result<(), AppError> {
+        self.print(&list, || {
+            if list.is_empty() {
+                return "no sync tasks".to_owned();
+            }
+            list.iter()
+                .map(|t| {
+                    let permille = t.progress_permille();
+                    format!(
+                        "{}  {:<10} {:<11} {:<9} {:>3}.{}%  {} ok, {} failed of {}{}",
+                        t.id,
+                        t.task_type,
+                        t.mode.as_str(),
+                        t.status.as_str(),
+                        permille / 10,
+                        permille % 10,
+                        t.success_items,
+                        t.failed_items,
+                        t.total_items,
+                        t.error_message
+                            .as_deref()
+                            .map(|m| format!("  ({m})"))
+                            .unwrap_or_default()
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join("\n")
+        })
+    }
+
+    pub fn sync_logs(&self, list: &[SyncLog]) -> Result<(), AppError> {
+        self.print(&list, || {
+            if list.is_empty() {
+                return "no sync logs".to_owned();
+            }
+            list.iter()
+                .map(|l| {
+                    format!(
+                        "{}  {:<15} {:<20} {:<9} {:<7} {}",
+                        l.created_at.format("%Y-%m-%d %H:%M:%S"),
+                        l.item_type,
+                        l.item_id,
+                        l.action.as_str(),
+                        l.status.as_str(),
+                        l.error_message.as_deref().unwrap_or("")
                     )
                 })
                 .collect::<Vec<_>>()

@@ -4,6 +4,9 @@
 //! Vendor-specific modules arrive with their connectors, one module per vendor.
 
 pub mod classify;
+pub mod connector;
+pub mod custom_erp;
+pub mod mapping;
 pub mod probe;
 pub mod signature;
 

@@ -39,6 +39,7 @@ pub struct Services {
     /// Token (by hash) and system (by id) lookups of the push path.
     pub(crate) tokens_cache: Arc<TtlCache<String, ApiToken>>,
     pub(crate) systems_cache: Arc<TtlCache<Uuid, ExternalSystem>>,
+    pub(crate) engine: Arc<storelink_engine::Engine>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
@@ -64,10 +65,12 @@ impl Services {
         })?;
         let db = Db::open(&data_dir.join(DB_FILE_NAME)).await?;
         let (events, _) = broadcast::channel(1024);
+        let keychain = Keychain::new(KEYCHAIN_SERVICE);
         Ok(Services {
+            engine: Arc::new(storelink_engine::Engine::new(db.clone(), keychain.clone())),
             batch: BatchWriter::start(db.clone()),
             db,
-            keychain: Keychain::new(KEYCHAIN_SERVICE),
+            keychain,
             data_dir: data_dir.to_owned(),
             probe_timeout: Duration::from_secs(10),
             events,

@@ -9,6 +9,7 @@ mod context;
 pub mod ingest;
 pub mod listener_settings;
 pub mod records;
+pub mod sync;
 pub mod systems;
 pub mod tokens;
 pub mod users;

@@ -4,7 +4,9 @@
 
 pub mod audit;
 mod batch;
+pub mod checkpoints;
 mod db;
+pub mod erp_records;
 mod error;
 pub mod inbox;
 pub mod members;
@@ -15,6 +17,7 @@ mod row;
 pub mod settings;
 pub mod supplier_orders;
 pub mod sync_logs;
+pub mod sync_tasks;
 pub mod systems;
 mod time;
 pub mod tokens;

@@ -290,3 +290,20 @@ pub async fn name_taken(
     .map_err(db_error)?;
     Ok(n > 0)
 }
+
+/// Records how the last sync of a system ended (seed 000 `last_sync_at`/`last_sync_status`).
+pub async fn record_sync(
+    conn: &mut SqliteConnection,
+    id: Uuid,
+    at: chrono::DateTime<chrono::Utc>,
+    status: LastSyncStatus,
+) -> Result<(), AppError> {
+    sqlx::query("UPDATE external_systems SET last_sync_at = ?, last_sync_status = ? WHERE id = ?")
+        .bind(fmt_time(at))
+        .bind(status.as_str())
+        .bind(id.to_string())
+        .execute(conn)
+        .await
+        .map_err(db_error)?;
+    Ok(())
+}

@@ -1,0 +1,163 @@
+//! The one interface every vendor module implements: pull pages of a stream, fetch one
+//! record, push a change, test the connection. Authentication (and re-login when the vendor
+//! says the session is gone) lives inside each connector; retries, rate limits and
+//! checkpoints live in the engine, the same for every vendor.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use serde_json::Value;
+use storelink_core::sync::SyncMode;
+use storelink_core::{AppError, ErrorClass};
+
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// A failed vendor call: its seed 004 class, the vendor's own message (kept for the log),
+/// and how long the vendor asked us to wait, if it did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CallError {
+    pub class: ErrorClass,
+    pub message: String,
+    pub retry_after: Option<Duration>,
+    pub status: Option<u16>,
+}
+
+impl CallError {
+    pub fn new(class: ErrorClass, message: impl Into<String>) -> Self {
+        CallError {
+            class,
+            message: message.into(),
+            retry_after: None,
+            status: None,
+        }
+    }
+
+    pub fn retryable(&self) -> bool {
+        self.class.is_retryable()
+    }
+}
+
+impl std::fmt::Display for CallError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.status {
+            Some(s) => write!(f, "{} (HTTP {s}): {}", self.class, self.message),
+            None => write!(f, "{}: {}", self.class, self.message),
+        }
+    }
+}
+
+impl From<CallError> for AppError {
+    fn from(e: CallError) -> Self {
+        AppError::External {
+            class: e.class,
+            retryable: e.retryable(),
+            message: e.to_string(),
+        }
+    }
+}
+
+/// How a stream's pages are addressed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PageStyle {
+    /// `page` (1-based) and `limit`, filtered by a change time (`updated_since`).
+    PageLimit,
+    /// The vendor returns a link to the next page.
+    NextLink,
+    /// `offset`/`start row` and `limit`.
+    Offset,
+}
+
+/// Which local table a stream fills.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Entity {
+    Customers,
+    Products,
+    Orders,
+}
+
+impl Entity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Entity::Customers => "customer",
+            Entity::Products => "product",
+            Entity::Orders => "order",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StreamSpec {
+    /// `customers`, `products`, `orders`.
+    pub name: &'static str,
+    pub entity: Entity,
+    pub modes: &'static [SyncMode],
+    /// The vendor field the change cursor follows (`updated_at`).
+    pub cursor_field: &'static str,
+    pub page_style: PageStyle,
+}
+
+/// One page to fetch: records changed at or after `since` (all when `None`), in the
+/// vendor's change order, page `page` (1-based) of `limit`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PullRequest {
+    pub since: Option<DateTime<Utc>>,
+    pub page: u32,
+    pub limit: u32,
+}
+
+/// A record as Storelink keeps it: mapped to the seed 004 model, with what paging needs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RemoteRecord {
+    pub external_id: String,
+    /// The vendor's change time; the cursor of incremental syncs.
+    pub updated_at: Option<DateTime<Utc>>,
+    /// The record in Storelink's model (seed 004 §2.1, camelCase), after the field mapping.
+    pub data: Value,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct PulledPage {
+    pub records: Vec<RemoteRecord>,
+    pub has_more: bool,
+    /// How many records match in all, when the vendor says.
+    pub total: Option<i64>,
+}
+
+/// A local change to deliver (an outbox entry).
+#[derive(Debug, Clone, PartialEq)]
+pub struct PushRequest {
+    /// `order.create`, `order.status`, `customer.create`, `customer.update`, ...
+    pub operation: String,
+    pub payload: Value,
+    /// Sent to vendors that support it, so a retried delivery is applied once.
+    pub idempotency_key: String,
+}
+
+pub trait Connector: Send + Sync {
+    fn streams(&self) -> &'static [StreamSpec];
+
+    fn stream(&self, name: &str) -> Option<&'static StreamSpec> {
+        self.streams().iter().find(|s| s.name == name)
+    }
+
+    /// A real login and one cheap read.
+    fn test_connection(&self) -> BoxFuture<'_, Result<(), CallError>>;
+
+    fn pull<'a>(
+        &'a self,
+        stream: &'a str,
+        request: PullRequest,
+    ) -> BoxFuture<'a, Result<PulledPage, CallError>>;
+
+    /// One record by its vendor id (a webhook named it); `None` if the vendor has none.
+    fn pull_one<'a>(
+        &'a self,
+        stream: &'a str,
+        external_id: &'a str,
+    ) -> BoxFuture<'a, Result<Option<RemoteRecord>, CallError>>;
+
+    /// Delivers a change; the vendor's reply is kept with the outbox entry.
+    fn push<'a>(&'a self, request: &'a PushRequest) -> BoxFuture<'a, Result<Value, CallError>>;
+}

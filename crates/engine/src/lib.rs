@@ -1,0 +1,165 @@
+//! The sync engine: runs a stream's pull as a persisted task, page by page, each page
+//! stored with its sync logs and checkpoint in one transaction, with retries, a rate limit
+//! per system, and resume after a crash. Vendor protocols come from the connectors crate.
+
+mod pull;
+pub mod retry;
+
+use std::collections::HashMap;
+use std::num::NonZeroU32;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
+use storelink_connectors::connector::Connector;
+use storelink_connectors::custom_erp::{self, CustomErp, CustomErpConfig};
+use storelink_core::error::{AppError, Rule};
+use storelink_core::system::{ExternalSystem, SystemType};
+use storelink_secrets::Keychain;
+use storelink_store::Db;
+
+pub use pull::SyncRequest;
+
+/// Calls a second to a vendor unless its config says otherwise (`rate_limit_per_second`).
+pub const DEFAULT_RATE_LIMIT: u32 = 20;
+
+pub struct Engine {
+    db: Db,
+    keychain: Keychain,
+    /// A running task not touched for this long was left by a process that died.
+    stale_after: chrono::Duration,
+    limiters: Mutex<HashMap<uuid::Uuid, (u32, Arc<DefaultDirectRateLimiter>)>>,
+}
+
+impl std::fmt::Debug for Engine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Engine")
+            .field("db", &self.db.path())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Engine {
+    pub fn new(db: Db, keychain: Keychain) -> Self {
+        Engine {
+            db,
+            keychain,
+            stale_after: chrono::Duration::seconds(120),
+            limiters: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// How long a running task may go untouched before another process resumes it.
+    pub fn with_stale_after(mut self, after: chrono::Duration) -> Self {
+        self.stale_after = after;
+        self
+    }
+
+    pub fn db(&self) -> &Db {
+        &self.db
+    }
+
+    /// The token bucket of a system, sized by its config.
+    fn limiter(&self, system: &ExternalSystem) -> Arc<DefaultDirectRateLimiter> {
+        let rate = system
+            .config
+            .get("rate_limit_per_second")
+            .and_then(serde_json::Value::as_u64)
+            .and_then(|n| u32::try_from(n).ok())
+            .and_then(NonZeroU32::new)
+            .unwrap_or(NonZeroU32::new(DEFAULT_RATE_LIMIT).unwrap_or(NonZeroU32::MIN));
+        let mut map = self
+            .limiters
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let entry = map
+            .entry(system.id)
+            .or_insert_with(|| (0, Arc::new(RateLimiter::direct(Quota::per_second(rate)))));
+        if entry.0 != rate.get() {
+            *entry = (
+                rate.get(),
+                Arc::new(RateLimiter::direct(Quota::per_second(rate))),
+            );
+        }
+        Arc::clone(&entry.1)
+    }
+
+    /// The connector for a system, with its credentials from the keychain and its field
+    /// mapping (the shipped default with the system's overrides).
+    pub async fn connector(&self, system: &ExternalSystem) -> Result<Box<dyn Connector>, AppError> {
+        let provider = system.provider.to_ascii_lowercase();
+        let custom = matches!(
+            provider.as_str(),
+            "custom" | "custom_erp" | "custom-erp" | "自定义"
+        );
+        if system.system_type != SystemType::Erp || !custom {
+            return Err(AppError::field(
+                "provider",
+                Rule::OneOf {
+                    allowed: vec!["custom".into()],
+                },
+                format!(
+                    "no sync connector for a {} system from `{}` yet",
+                    system.system_type, system.provider
+                ),
+            ));
+        }
+        let base_url = system.api_endpoint.clone().ok_or_else(|| {
+            AppError::field(
+                "api_endpoint",
+                Rule::Required,
+                "the ERP's API address is needed to sync",
+            )
+        })?;
+        let username = system
+            .config
+            .get("username")
+            .and_then(serde_json::Value::as_str)
+            .ok_or_else(|| {
+                AppError::field(
+                    "config.username",
+                    Rule::Required,
+                    "the ERP user name is needed to sync",
+                )
+            })?
+            .to_owned();
+        let password = self
+            .keychain
+            .get(system.id, "password")
+            .await?
+            .ok_or_else(|| {
+                AppError::field(
+                    "secrets.password",
+                    Rule::Required,
+                    "the ERP password is needed to sync",
+                )
+            })?;
+        let mut mappings = Vec::new();
+        for stream in custom_erp::STREAMS {
+            let overrides = system
+                .config
+                .get("field_mapping")
+                .and_then(|m| m.get(stream.name));
+            let mapping = custom_erp::default_mapping(stream.name).with_overrides(
+                overrides,
+                &custom_erp::mappable_fields(stream.name),
+                stream.name,
+            )?;
+            mappings.push((stream.name.to_owned(), mapping));
+        }
+        let timeout = system
+            .config
+            .get("timeout_ms")
+            .and_then(serde_json::Value::as_u64)
+            .map(Duration::from_millis)
+            .unwrap_or(Duration::from_secs(30));
+        let connector = CustomErp::new(CustomErpConfig {
+            base_url,
+            username,
+            password: password.expose().to_owned(),
+            timeout,
+            mappings,
+        })?;
+        Ok(Box::new(connector))
+    }
+}

@@ -1,0 +1,477 @@
+//! Pulling a stream: one persisted task, page after page. Each page is upserted (unchanged
+//! records recognised by content hash), its items logged and the checkpoint saved in one
+//! transaction, so a sync killed at any point resumes after the last page it stored.
+//!
+//! Paging follows the change cursor rather than page numbers: the next request asks for
+//! records changed at or after the newest change time seen, skipping the ids already read
+//! at that exact time. Page numbers only advance while a whole page shares one time. So a
+//! record edited during the sync (which moves to the end of the vendor's order) is read
+//! again later instead of shifting the pages and hiding another.
+
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use storelink_connectors::connector::{Connector, Entity, PullRequest, RemoteRecord};
+use storelink_core::error::{AppError, ErrorClass, Rule};
+use storelink_core::ids::{new_id, now};
+use storelink_core::sync::{
+    SyncAction, SyncItemStatus, SyncLog, SyncMode, SyncTask, SyncTaskStatus, SyncTrigger,
+};
+use storelink_core::system::{ExternalSystem, LastSyncStatus};
+use storelink_store::erp_records::{self, ErpTable, RecordRow};
+use storelink_store::{checkpoints, db_error, sync_logs, sync_tasks, systems};
+use uuid::Uuid;
+
+use crate::retry::RetryPolicy;
+use crate::Engine;
+
+const DEFAULT_PAGE_SIZE: u32 = 500;
+const DEFAULT_LOOKBACK_SECS: i64 = 300;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SyncRequest {
+    pub system_id: Uuid,
+    pub stream: String,
+    pub mode: SyncMode,
+    pub trigger: SyncTrigger,
+}
+
+/// The checkpoint of a stream.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+struct Cursor {
+    /// The newest change time stored by the last completed run.
+    watermark: Option<DateTime<Utc>>,
+    /// The run in progress, when a sync stopped half way.
+    run: Option<RunState>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct RunState {
+    task_id: Uuid,
+    since: Option<DateTime<Utc>>,
+    page: u32,
+    /// Ids already read whose change time equals `since`.
+    boundary: Vec<String>,
+    /// The newest change time read so far.
+    high: Option<DateTime<Utc>>,
+}
+
+fn table_of(entity: Entity) -> ErpTable {
+    match entity {
+        Entity::Customers => ErpTable::Customers,
+        Entity::Products => ErpTable::Products,
+        Entity::Orders => ErpTable::Orders,
+    }
+}
+
+fn hash(data: &serde_json::Value) -> String {
+    let digest = Sha256::digest(data.to_string().as_bytes());
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn config_u64(system: &ExternalSystem, key: &str) -> Option<u64> {
+    system.config.get(key).and_then(serde_json::Value::as_u64)
+}
+
+fn log(
+    system_id: Uuid,
+    task_id: Uuid,
+    item_type: &str,
+    item_id: &str,
+    action: SyncAction,
+) -> SyncLog {
+    SyncLog {
+        id: new_id(),
+        task_id: Some(task_id),
+        system_id,
+        item_type: item_type.to_owned(),
+        item_id: item_id.to_owned(),
+        action,
+        status: SyncItemStatus::Success,
+        error_class: None,
+        error_message: None,
+        created_at: now(),
+    }
+}
+
+impl Engine {
+    /// Runs (or resumes) a pull of one stream to its end and returns the finished task.
+    pub async fn run_sync(&self, request: SyncRequest) -> Result<SyncTask, AppError> {
+        let system = {
+            let mut conn = self.db.read().await?;
+            systems::require(&mut conn, request.system_id).await?
+        };
+        let connector = self.connector(&system).await?;
+        let spec = connector.stream(&request.stream).ok_or_else(|| {
+            AppError::field(
+                "stream",
+                Rule::OneOf {
+                    allowed: connector
+                        .streams()
+                        .iter()
+                        .map(|s| s.name.to_owned())
+                        .collect(),
+                },
+                format!("this system has no stream `{}`", request.stream),
+            )
+        })?;
+        if request.mode == SyncMode::Single || !spec.modes.contains(&request.mode) {
+            return Err(AppError::field(
+                "mode",
+                Rule::OneOf {
+                    allowed: vec!["full".into(), "incremental".into()],
+                },
+                "a stream sync runs full or incremental (single records are pulled by id)",
+            ));
+        }
+        let table = table_of(spec.entity);
+        let (mut task, mut run) = self.begin(&system, &request).await?;
+        let policy = RetryPolicy::from_config(&system.config);
+        let limiter = self.limiter(&system);
+        let limit = config_u64(&system, "page_size")
+            .and_then(|n| u32::try_from(n.clamp(1, 1000)).ok())
+            .unwrap_or(DEFAULT_PAGE_SIZE);
+        loop {
+            if self.cancelled(task.id).await? {
+                return self
+                    .finish(
+                        &system,
+                        &request.stream,
+                        task,
+                        None,
+                        SyncTaskStatus::Cancelled,
+                    )
+                    .await;
+            }
+            let pull = PullRequest {
+                since: run.since,
+                page: run.page,
+                limit,
+            };
+            let page = match self
+                .fetch(connector.as_ref(), &request.stream, pull, &policy, &limiter)
+                .await
+            {
+                Ok(page) => page,
+                Err(e) => {
+                    task.error_message = Some(format!(
+                        "{e} ({})",
+                        storelink_connectors::classify::advice(e.class)
+                    ));
+                    self.finish(&system, &request.stream, task, None, SyncTaskStatus::Failed)
+                        .await?;
+                    return Err(e.into());
+                }
+            };
+            let mut rows = Vec::with_capacity(page.records.len());
+            let mut logs = Vec::with_capacity(page.records.len());
+            let mut failed = 0_i64;
+            let item_type = spec.entity.as_str();
+            for record in &page.records {
+                let at_boundary = record.updated_at == run.since && run.since.is_some();
+                if at_boundary && run.boundary.contains(&record.external_id) {
+                    continue;
+                }
+                match erp_records::missing_field(table, &record.data) {
+                    Some(problem) => {
+                        failed += 1;
+                        let mut l = log(
+                            system.id,
+                            task.id,
+                            item_type,
+                            &record.external_id,
+                            SyncAction::Update,
+                        );
+                        l.status = SyncItemStatus::Failed;
+                        l.error_class = Some(ErrorClass::ValidationError);
+                        l.error_message = Some(problem);
+                        logs.push(l);
+                    }
+                    None => rows.push(row_of(record)),
+                }
+            }
+            let next = advance(&run, &page.records, page.has_more);
+            if task.total_items == 0 {
+                task.total_items = page
+                    .total
+                    .unwrap_or(0)
+                    .max(i64::try_from(page.records.len()).unwrap_or(0));
+            }
+            let mut tx = self.db.write().await?;
+            let actions = erp_records::upsert_page(&mut tx, table, system.id, &rows).await?;
+            for (row, action) in rows.iter().zip(&actions) {
+                logs.push(log(
+                    system.id,
+                    task.id,
+                    item_type,
+                    &row.external_id,
+                    *action,
+                ));
+            }
+            sync_logs::insert_many(&mut tx, &logs).await?;
+            task.success_items += i64::try_from(rows.len()).unwrap_or(0);
+            task.failed_items += failed;
+            task.total_items = task.total_items.max(task.success_items + task.failed_items);
+            task.updated_at = now();
+            let done = next.is_none();
+            let cursor = match &next {
+                Some(state) => Cursor {
+                    watermark: self.watermark(&system, &request.stream).await?,
+                    run: Some(state.clone()),
+                },
+                None => Cursor {
+                    watermark: max_time(run.high, page_high(&page.records)),
+                    run: None,
+                },
+            };
+            checkpoints::set(
+                &mut tx,
+                system.id,
+                &request.stream,
+                &serde_json::to_value(&cursor).map_err(AppError::internal)?,
+            )
+            .await?;
+            if done {
+                task.status = SyncTaskStatus::Completed;
+                task.end_time = Some(task.updated_at);
+                let outcome = if task.failed_items > 0 {
+                    LastSyncStatus::Partial
+                } else {
+                    LastSyncStatus::Success
+                };
+                systems::record_sync(&mut tx, system.id, task.updated_at, outcome).await?;
+            }
+            sync_tasks::save(&mut tx, &task).await?;
+            tx.commit().await.map_err(db_error)?;
+            match next {
+                Some(state) => run = state,
+                None => return Ok(task),
+            }
+        }
+    }
+
+    async fn watermark(
+        &self,
+        system: &ExternalSystem,
+        stream: &str,
+    ) -> Result<Option<DateTime<Utc>>, AppError> {
+        let mut conn = self.db.read().await?;
+        let cursor: Cursor = checkpoints::get(&mut conn, system.id, stream)
+            .await?
+            .and_then(|v| serde_json::from_value(v).ok())
+            .unwrap_or_default();
+        Ok(cursor.watermark)
+    }
+
+    /// A new task, or the one a dead process left running (resumed at its checkpoint).
+    async fn begin(
+        &self,
+        system: &ExternalSystem,
+        request: &SyncRequest,
+    ) -> Result<(SyncTask, RunState), AppError> {
+        let mut tx = self.db.write().await?;
+        let cursor: Cursor = checkpoints::get(&mut tx, system.id, &request.stream)
+            .await?
+            .and_then(|v| serde_json::from_value(v).ok())
+            .unwrap_or_default();
+        if let Some(mut running) = sync_tasks::running(&mut tx, system.id, &request.stream).await? {
+            if now() - running.updated_at < self.stale_after {
+                return Err(AppError::Conflict {
+                    message: format!(
+                        "a {} sync of this system is already running (task {}); wait for it or cancel it",
+                        request.stream, running.id
+                    ),
+                    field: Some("stream".into()),
+                });
+            }
+            match cursor.run.clone().filter(|r| r.task_id == running.id) {
+                Some(run) => {
+                    tracing::info!(task = %running.id, page = run.page, "resuming an interrupted sync");
+                    running.updated_at = now();
+                    sync_tasks::save(&mut tx, &running).await?;
+                    tx.commit().await.map_err(db_error)?;
+                    return Ok((running, run));
+                }
+                None => {
+                    running.status = SyncTaskStatus::Failed;
+                    running.error_message =
+                        Some("interrupted before its first page was stored".into());
+                    running.end_time = Some(now());
+                    sync_tasks::save(&mut tx, &running).await?;
+                }
+            }
+        }
+        let lookback = chrono::Duration::seconds(
+            system
+                .config
+                .get("lookback_seconds")
+                .and_then(serde_json::Value::as_i64)
+                .unwrap_or(DEFAULT_LOOKBACK_SECS)
+                .clamp(0, 30 * 24 * 3600),
+        );
+        let since = match request.mode {
+            SyncMode::Incremental => cursor.watermark.map(|w| w - lookback),
+            _ => None,
+        };
+        let at = now();
+        let task = SyncTask {
+            id: new_id(),
+            system_id: system.id,
+            task_type: request.stream.clone(),
+            mode: request.mode,
+            trigger: request.trigger,
+            status: SyncTaskStatus::Running,
+            start_time: Some(at),
+            end_time: None,
+            total_items: 0,
+            success_items: 0,
+            failed_items: 0,
+            error_message: None,
+            created_at: at,
+            updated_at: at,
+        };
+        sync_tasks::insert(&mut tx, &task).await?;
+        let run = RunState {
+            task_id: task.id,
+            since,
+            page: 1,
+            boundary: Vec::new(),
+            high: cursor.watermark,
+        };
+        let state = Cursor {
+            watermark: cursor.watermark,
+            run: Some(run.clone()),
+        };
+        checkpoints::set(
+            &mut tx,
+            system.id,
+            &request.stream,
+            &serde_json::to_value(&state).map_err(AppError::internal)?,
+        )
+        .await?;
+        tx.commit().await.map_err(db_error)?;
+        Ok((task, run))
+    }
+
+    async fn cancelled(&self, task_id: Uuid) -> Result<bool, AppError> {
+        let mut conn = self.db.read().await?;
+        Ok(sync_tasks::get(&mut conn, task_id).await?.status == SyncTaskStatus::Cancelled)
+    }
+
+    /// Ends a task that stops early (failed or cancelled): the checkpoint forgets the run,
+    /// so the next sync starts afresh from the last completed watermark.
+    async fn finish(
+        &self,
+        system: &ExternalSystem,
+        stream: &str,
+        mut task: SyncTask,
+        _reason: Option<String>,
+        status: SyncTaskStatus,
+    ) -> Result<SyncTask, AppError> {
+        let mut tx = self.db.write().await?;
+        let cursor: Cursor = checkpoints::get(&mut tx, system.id, stream)
+            .await?
+            .and_then(|v| serde_json::from_value(v).ok())
+            .unwrap_or_default();
+        let keep = Cursor {
+            watermark: cursor.watermark,
+            run: None,
+        };
+        checkpoints::set(
+            &mut tx,
+            system.id,
+            stream,
+            &serde_json::to_value(&keep).map_err(AppError::internal)?,
+        )
+        .await?;
+        task.status = status;
+        task.updated_at = now();
+        task.end_time = Some(task.updated_at);
+        sync_tasks::save(&mut tx, &task).await?;
+        if status == SyncTaskStatus::Failed {
+            systems::record_sync(&mut tx, system.id, task.updated_at, LastSyncStatus::Failed)
+                .await?;
+        }
+        tx.commit().await.map_err(db_error)?;
+        Ok(task)
+    }
+
+    /// One page, through the system's rate limit, retried as the policy allows.
+    async fn fetch(
+        &self,
+        connector: &dyn Connector,
+        stream: &str,
+        request: PullRequest,
+        policy: &RetryPolicy,
+        limiter: &governor::DefaultDirectRateLimiter,
+    ) -> Result<
+        storelink_connectors::connector::PulledPage,
+        storelink_connectors::connector::CallError,
+    > {
+        let mut attempt = 0;
+        loop {
+            limiter.until_ready().await;
+            match connector.pull(stream, request.clone()).await {
+                Ok(page) => return Ok(page),
+                Err(e) if policy.should_retry(attempt, &e) => {
+                    let wait = policy.delay(attempt, &e);
+                    tracing::warn!(stream, page = request.page, attempt, class = %e.class, error = %e.message, wait_ms = wait.as_millis() as u64, "retrying");
+                    tokio::time::sleep(wait.min(Duration::from_secs(300))).await;
+                    attempt += 1;
+                }
+                Err(e) => return Err(e),
+            }
+        }
+    }
+}
+
+fn row_of(record: &RemoteRecord) -> RecordRow {
+    RecordRow {
+        external_id: record.external_id.clone(),
+        content_hash: hash(&record.data),
+        data: record.data.clone(),
+        remote_updated_at: record.updated_at,
+    }
+}
+
+fn max_time(a: Option<DateTime<Utc>>, b: Option<DateTime<Utc>>) -> Option<DateTime<Utc>> {
+    match (a, b) {
+        (Some(x), Some(y)) => Some(x.max(y)),
+        (x, None) => x,
+        (None, y) => y,
+    }
+}
+
+fn page_high(records: &[RemoteRecord]) -> Option<DateTime<Utc>> {
+    records.iter().filter_map(|r| r.updated_at).max()
+}
+
+/// Where the next page starts, or `None` when the stream is exhausted.
+fn advance(run: &RunState, records: &[RemoteRecord], has_more: bool) -> Option<RunState> {
+    if !has_more || records.is_empty() {
+        return None;
+    }
+    let high = page_high(records);
+    let mut next = run.clone();
+    next.high = max_time(run.high, high);
+    match high {
+        Some(h) if Some(h) > run.since => {
+            next.since = Some(h);
+            next.page = 1;
+            next.boundary = records
+                .iter()
+                .filter(|r| r.updated_at == Some(h))
+                .map(|r| r.external_id.clone())
+                .collect();
+        }
+        _ => {
+            // The whole page shares the cursor's time: step through it by page number.
+            next.page = run.page.saturating_add(1);
+            next.boundary
+                .extend(records.iter().map(|r| r.external_id.clone()));
+        }
+    }
+    Some(next)
+}
