@@ -43,6 +43,45 @@ pub enum Command {
     /// Pull data from a vendor (ERP customers, products, orders), and see past runs.
     #[command(subcommand)]
     Sync(SyncCommand),
+    /// Local changes waiting for their vendor.
+    #[command(subcommand)]
+    Outbox(OutboxCommand),
+    /// Run a vendor simulator on this machine (tests, demos, benchmarks).
+    #[command(subcommand)]
+    Simulate(SimulateCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum OutboxCommand {
+    /// Entries, newest first.
+    List {
+        #[arg(long)]
+        system: Option<String>,
+        /// pending, in_flight, done or dead.
+        #[arg(long)]
+        status: Option<String>,
+        #[arg(long, default_value_t = 50)]
+        limit: u32,
+    },
+    /// Put a dead entry back in line now.
+    Retry { id: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SimulateCommand {
+    /// The custom REST ERP of seed 004 §6, with seeded data and fault knobs.
+    Erp {
+        #[arg(long, default_value = "127.0.0.1:8790")]
+        listen: std::net::SocketAddr,
+        /// Customers (products are half as many, orders a quarter).
+        #[arg(long, default_value_t = 1000)]
+        records: usize,
+        /// e.g. `429:0.05,500:0.02,timeout:0.01,slow:300ms:0.1,malformed:0.01,expire_token_every:200`.
+        #[arg(long, default_value = "")]
+        faults: String,
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+    },
 }
 
 #[derive(Debug, Subcommand)]

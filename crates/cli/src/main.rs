@@ -5,6 +5,7 @@ mod args;
 mod bench;
 mod output;
 mod serve;
+mod simulate;
 
 use std::collections::BTreeMap;
 use std::io::{BufRead, IsTerminal};
@@ -18,8 +19,8 @@ use storelink_core::{Actor, AppError, PageRequest, Role, Rule};
 use storelink_service::{default_data_dir, Services};
 
 use args::{
-    BenchCommand, Cli, Command, InboxCommand, SettingArgs, SyncCommand, SystemsCommand,
-    TokensCommand, UsersCommand,
+    BenchCommand, Cli, Command, InboxCommand, OutboxCommand, SettingArgs, SimulateCommand,
+    SyncCommand, SystemsCommand, TokensCommand, UsersCommand,
 };
 use output::Output;
 
@@ -56,6 +57,15 @@ async fn run(cli: Cli, out: &Output) -> Result<(), AppError> {
     }) = cli.command
     {
         return bench::ingest(transactions, concurrency, keep, out).await;
+    }
+    if let Command::Simulate(SimulateCommand::Erp {
+        listen,
+        records,
+        faults,
+        seed,
+    }) = cli.command
+    {
+        return simulate::erp(listen, records, &faults, seed, out).await;
     }
     let data_dir = match cli.data_dir.or_else(default_data_dir) {
         Some(d) => d,
@@ -101,6 +111,37 @@ async fn dispatch(
         Command::Inbox(cmd) => inbox(cmd, services, actor, out).await,
         Command::Bench(_) => Ok(()),
         Command::Sync(cmd) => sync(cmd, services, actor, out).await,
+        Command::Outbox(cmd) => outbox(cmd, services, actor, out).await,
+        Command::Simulate(_) => Ok(()),
+    }
+}
+
+async fn outbox(
+    cmd: OutboxCommand,
+    services: &Services,
+    actor: &Actor,
+    out: &Output,
+) -> Result<(), AppError> {
+    match cmd {
+        OutboxCommand::List {
+            system,
+            status,
+            limit,
+        } => {
+            let page = services
+                .list_outbox(
+                    actor,
+                    system.as_deref(),
+                    status.as_deref(),
+                    &PageRequest {
+                        cursor: None,
+                        limit: Some(limit),
+                    },
+                )
+                .await?;
+            out.outbox(&page.items)
+        }
+        OutboxCommand::Retry { id } => out.outbox(&[services.retry_outbox(actor, &id).await?]),
     }
 }
 

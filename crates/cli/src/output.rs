@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use serde::Serialize;
 use storelink_core::inbox::InboxEvent;
 use storelink_core::ingest::IngestReply;
+use storelink_core::outbox::OutboxEntry;
 use storelink_core::sync::{SyncLog, SyncTask};
 use storelink_core::system::{ConnectionTestResult, ExternalSystem};
 use storelink_core::token::{ApiToken, CreatedToken};
@@ -238,6 +239,31 @@ impl Output {
                         l.action.as_str(),
                         l.status.as_str(),
                         l.error_message.as_deref().unwrap_or("")
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join("\n")
+        })
+    }
+
+    pub fn outbox(&self, list: &[OutboxEntry]) -> Result<(), AppError> {
+        self.print(&list, || {
+            if list.is_empty() {
+                return "no outbox entries".to_owned();
+            }
+            list.iter()
+                .map(|e| {
+                    format!(
+                        "{}  {:<9} {:<20} {:<28} attempts {}{}",
+                        e.id,
+                        e.status.as_str(),
+                        e.operation,
+                        e.record_key,
+                        e.attempts,
+                        e.last_error
+                            .as_deref()
+                            .map(|m| format!("  ({m})"))
+                            .unwrap_or_default()
                     )
                 })
                 .collect::<Vec<_>>()

@@ -46,10 +46,12 @@ pub async fn run(services: &Services, args: ServeArgs, out: &Output) -> Result<(
         }
     });
     let stopper = listener.stopper();
+    let background = services.start_background_sync();
     tokio::spawn(async move {
         shutdown_signal().await;
         tracing::info!("stopping the listener");
         let _ = stopper.send(true);
+        let _ = background.send(true);
     });
     listener.wait().await;
     Ok(())

@@ -2,8 +2,10 @@
 //! stored with its sync logs and checkpoint in one transaction, with retries, a rate limit
 //! per system, and resume after a crash. Vendor protocols come from the connectors crate.
 
+pub mod outbox;
 mod pull;
 pub mod retry;
+mod schedule;
 
 use std::collections::HashMap;
 use std::num::NonZeroU32;
@@ -26,8 +28,6 @@ pub const DEFAULT_RATE_LIMIT: u32 = 20;
 pub struct Engine {
     db: Db,
     keychain: Keychain,
-    /// A running task not touched for this long was left by a process that died.
-    stale_after: chrono::Duration,
     limiters: Mutex<HashMap<uuid::Uuid, (u32, Arc<DefaultDirectRateLimiter>)>>,
 }
 
@@ -44,15 +44,8 @@ impl Engine {
         Engine {
             db,
             keychain,
-            stale_after: chrono::Duration::seconds(120),
             limiters: Mutex::new(HashMap::new()),
         }
-    }
-
-    /// How long a running task may go untouched before another process resumes it.
-    pub fn with_stale_after(mut self, after: chrono::Duration) -> Self {
-        self.stale_after = after;
-        self
     }
 
     pub fn db(&self) -> &Db {

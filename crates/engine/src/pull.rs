@@ -66,7 +66,7 @@ fn table_of(entity: Entity) -> ErpTable {
     }
 }
 
-fn hash(data: &serde_json::Value) -> String {
+pub(crate) fn hash(data: &serde_json::Value) -> String {
     let digest = Sha256::digest(data.to_string().as_bytes());
     digest.iter().map(|b| format!("{b:02x}")).collect()
 }
@@ -127,6 +127,8 @@ impl Engine {
             ));
         }
         let table = table_of(spec.entity);
+        // Held until this function returns; the OS releases it if the process dies.
+        let _lock = self.stream_lock(&system, &request.stream)?;
         let (mut task, mut run) = self.begin(&system, &request).await?;
         let policy = RetryPolicy::from_config(&system.config);
         let limiter = self.limiter(&system);
@@ -276,16 +278,9 @@ impl Engine {
             .await?
             .and_then(|v| serde_json::from_value(v).ok())
             .unwrap_or_default();
+        // We hold the stream's lock, so a task still marked running was left by a process
+        // that died: resume it from its checkpoint.
         if let Some(mut running) = sync_tasks::running(&mut tx, system.id, &request.stream).await? {
-            if now() - running.updated_at < self.stale_after {
-                return Err(AppError::Conflict {
-                    message: format!(
-                        "a {} sync of this system is already running (task {}); wait for it or cancel it",
-                        request.stream, running.id
-                    ),
-                    field: Some("stream".into()),
-                });
-            }
             match cursor.run.clone().filter(|r| r.task_id == running.id) {
                 Some(run) => {
                     tracing::info!(task = %running.id, page = run.page, "resuming an interrupted sync");
@@ -353,6 +348,43 @@ impl Engine {
         .await?;
         tx.commit().await.map_err(db_error)?;
         Ok((task, run))
+    }
+
+    /// One sync per system and stream at a time, across processes (the app, `storelink
+    /// serve`, a CLI run): an exclusive lock on a file in the data folder.
+    fn stream_lock(
+        &self,
+        system: &ExternalSystem,
+        stream: &str,
+    ) -> Result<std::fs::File, AppError> {
+        let dir = self
+            .db
+            .path()
+            .parent()
+            .map(|p| p.join("locks"))
+            .ok_or_else(|| AppError::internal("the database has no folder"))?;
+        std::fs::create_dir_all(&dir)
+            .map_err(|e| AppError::internal(format!("cannot create {}: {e}", dir.display())))?;
+        let path = dir.join(format!("sync-{}-{stream}.lock", system.id));
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .map_err(|e| AppError::internal(format!("cannot open {}: {e}", path.display())))?;
+        match file.try_lock() {
+            Ok(()) => Ok(file),
+            Err(std::fs::TryLockError::WouldBlock) => Err(AppError::Conflict {
+                message: format!(
+                    "a {stream} sync of this system is already running; wait for it or cancel it"
+                ),
+                field: Some("stream".into()),
+            }),
+            Err(std::fs::TryLockError::Error(e)) => Err(AppError::internal(format!(
+                "cannot lock {}: {e}",
+                path.display()
+            ))),
+        }
     }
 
     async fn cancelled(&self, task_id: Uuid) -> Result<bool, AppError> {

@@ -18,6 +18,15 @@ fn parse_uuid(field: &str, value: &str) -> Result<Uuid, AppError> {
 }
 
 impl Services {
+    /// Starts the scheduler, the ERP event puller and the outbox dispatcher in the
+    /// background; send `true` on the returned channel to stop them.
+    pub fn start_background_sync(&self) -> tokio::sync::watch::Sender<bool> {
+        let (stop, stopped) = tokio::sync::watch::channel(false);
+        let engine = std::sync::Arc::clone(&self.engine);
+        tokio::spawn(engine.run_background(stopped));
+        stop
+    }
+
     /// Runs a stream's sync now and waits for it to end (resuming one a crash left).
     pub async fn run_sync(
         &self,
@@ -116,5 +125,88 @@ impl Services {
         .await?;
         tx.commit().await.map_err(db_error)?;
         Ok(task)
+    }
+}
+
+impl Services {
+    /// Local changes waiting for (or delivered to) their vendor, newest first.
+    pub async fn list_outbox(
+        &self,
+        actor: &Actor,
+        system_id: Option<&str>,
+        status: Option<&str>,
+        page: &PageRequest,
+    ) -> Result<Page<storelink_core::outbox::OutboxEntry>, AppError> {
+        self.authorize(actor, Operation::SyncLogsView, "outbox", None)
+            .await?;
+        let system_id = system_id.map(|s| parse_uuid("system", s)).transpose()?;
+        let status = match status {
+            Some(s) => Some(
+                storelink_core::outbox::OutboxStatus::parse(s).ok_or_else(|| {
+                    AppError::field(
+                        "status",
+                        Rule::OneOf {
+                            allowed: storelink_core::outbox::OutboxStatus::NAMES
+                                .iter()
+                                .map(|n| (*n).to_owned())
+                                .collect(),
+                        },
+                        "status must be pending, in_flight, done or dead",
+                    )
+                })?,
+            ),
+            None => None,
+        };
+        let mut conn = self.db.read().await?;
+        storelink_store::outbox::list(
+            &mut conn,
+            &storelink_store::outbox::OutboxFilter {
+                system_id: actor.scope(system_id)?,
+                status,
+            },
+            page,
+        )
+        .await
+    }
+
+    /// Puts a dead entry back in line (after the cause was fixed).
+    pub async fn retry_outbox(
+        &self,
+        actor: &Actor,
+        id: &str,
+    ) -> Result<storelink_core::outbox::OutboxEntry, AppError> {
+        self.authorize(actor, Operation::SyncRun, "outbox", Some(id.to_owned()))
+            .await?;
+        let id = parse_uuid("outbox entry", id)?;
+        let mut tx = self.db.write().await?;
+        let mut entry = storelink_store::outbox::get(&mut tx, id).await?;
+        actor.require_system(entry.system_id)?;
+        if entry.status == storelink_core::outbox::OutboxStatus::Done {
+            return Err(AppError::Conflict {
+                message: format!("outbox entry {id} was delivered already"),
+                field: Some("status".into()),
+            });
+        }
+        let before = entry.status;
+        entry.status = storelink_core::outbox::OutboxStatus::Pending;
+        entry.next_attempt_at = now();
+        entry.updated_at = now();
+        storelink_store::outbox::save(&mut tx, &entry).await?;
+        record(
+            &mut tx,
+            actor,
+            Change {
+                op: Operation::SyncRun,
+                entity: "outbox",
+                entity_id: Some(id.to_string()),
+                outcome: AuditOutcome::Success,
+                before: Some(serde_json::json!({"status": before})),
+                after: Some(serde_json::json!({"status": entry.status})),
+                detail: Some("retry by hand".into()),
+            },
+        )
+        .await?;
+        tx.commit().await.map_err(db_error)?;
+        Ok(entry)
     }
 }

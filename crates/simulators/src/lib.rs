@@ -1,4 +1,5 @@
 //! Simulators of the things Storelink talks to. For now a LAN POS terminal that pushes
 //! seed 000 transactions at the listener, used by the ingest benchmark and the crash test.
 
+pub mod erp;
 pub mod pos_terminal;

@@ -1,11 +1,12 @@
 //! outbox: local changes waiting to reach a vendor, appended in the change's transaction.
 
 use sqlx::SqliteConnection;
-use storelink_core::AppError;
+use storelink_core::outbox::{OutboxEntry, OutboxStatus};
+use storelink_core::{AppError, ErrorClass};
 use uuid::Uuid;
 
 use crate::error::db_error;
-use crate::row::json_text;
+use crate::row::{json_text, Reader};
 use crate::time::fmt_time;
 
 pub async fn append(
@@ -71,4 +72,122 @@ pub async fn for_record(
                 .map_err(AppError::internal)
         })
         .collect()
+}
+
+const COLUMNS: &str = "id, system_id, record_key, operation, payload, status, attempts, \
+    next_attempt_at, last_error_class, last_error, vendor_reply, created_at, updated_at";
+
+fn from_row(row: &sqlx::sqlite::SqliteRow) -> Result<OutboxEntry, AppError> {
+    let r = Reader::new(row, "outbox");
+    Ok(OutboxEntry {
+        id: r.uuid("id")?,
+        system_id: r.uuid("system_id")?,
+        record_key: r.text("record_key")?,
+        operation: r.text("operation")?,
+        payload: r.json("payload")?,
+        status: r.parsed("status", OutboxStatus::parse)?,
+        attempts: r.int("attempts")?,
+        next_attempt_at: r.time("next_attempt_at")?,
+        last_error_class: r.opt_parsed("last_error_class", ErrorClass::parse)?,
+        last_error: r.opt("last_error")?,
+        vendor_reply: r
+            .opt("vendor_reply")?
+            .map(|t| serde_json::from_str(&t).map_err(AppError::internal))
+            .transpose()?,
+        created_at: r.time("created_at")?,
+        updated_at: r.time("updated_at")?,
+    })
+}
+
+/// Entries due now that are first in line for their record: an earlier entry of the same
+/// record that is not delivered (pending, in flight or dead) holds the later ones back, so
+/// a record's changes reach the vendor in the order they were made.
+pub async fn due(
+    conn: &mut SqliteConnection,
+    at: chrono::DateTime<chrono::Utc>,
+    limit: u32,
+) -> Result<Vec<OutboxEntry>, AppError> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM outbox o WHERE o.status = 'pending' AND o.next_attempt_at <= ? \
+         AND NOT EXISTS (SELECT 1 FROM outbox e WHERE e.system_id = o.system_id \
+           AND e.record_key = o.record_key AND e.id < o.id AND e.status <> 'done') \
+         ORDER BY o.id LIMIT ?"
+    );
+    let rows = sqlx::query(&sql)
+        .bind(fmt_time(at))
+        .bind(i64::from(limit))
+        .fetch_all(conn)
+        .await
+        .map_err(db_error)?;
+    rows.iter().map(from_row).collect()
+}
+
+pub async fn get(conn: &mut SqliteConnection, id: Uuid) -> Result<OutboxEntry, AppError> {
+    let row = sqlx::query(&format!("SELECT {COLUMNS} FROM outbox WHERE id = ?"))
+        .bind(id.to_string())
+        .fetch_optional(conn)
+        .await
+        .map_err(db_error)?;
+    row.as_ref()
+        .map(from_row)
+        .transpose()?
+        .ok_or_else(|| AppError::not_found("outbox entry", id))
+}
+
+/// Saves an entry's delivery state.
+pub async fn save(conn: &mut SqliteConnection, e: &OutboxEntry) -> Result<(), AppError> {
+    sqlx::query(
+        "UPDATE outbox SET status = ?, attempts = ?, next_attempt_at = ?, last_error_class = ?, \
+         last_error = ?, vendor_reply = ?, updated_at = ? WHERE id = ?",
+    )
+    .bind(e.status.as_str())
+    .bind(e.attempts)
+    .bind(fmt_time(e.next_attempt_at))
+    .bind(e.last_error_class.map(|c| c.as_str()))
+    .bind(&e.last_error)
+    .bind(e.vendor_reply.as_ref().map(|v| v.to_string()))
+    .bind(fmt_time(e.updated_at))
+    .bind(e.id.to_string())
+    .execute(conn)
+    .await
+    .map_err(db_error)?;
+    Ok(())
+}
+
+/// Entries a dead process left in flight go back to pending (the vendor gets the same
+/// idempotency key again, so a delivery that did arrive is not applied twice).
+pub async fn requeue_stuck(
+    conn: &mut SqliteConnection,
+    older_than: chrono::DateTime<chrono::Utc>,
+) -> Result<u64, AppError> {
+    sqlx::query(
+        "UPDATE outbox SET status = 'pending' WHERE status = 'in_flight' AND updated_at < ?",
+    )
+    .bind(fmt_time(older_than))
+    .execute(conn)
+    .await
+    .map(|r| r.rows_affected())
+    .map_err(db_error)
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct OutboxFilter {
+    pub system_id: Option<Uuid>,
+    pub status: Option<OutboxStatus>,
+}
+
+pub async fn list(
+    conn: &mut SqliteConnection,
+    f: &OutboxFilter,
+    page: &storelink_core::PageRequest,
+) -> Result<storelink_core::Page<OutboxEntry>, AppError> {
+    let mut q: sqlx::QueryBuilder<'_, sqlx::Sqlite> =
+        sqlx::QueryBuilder::new(format!("SELECT {COLUMNS} FROM outbox WHERE 1 = 1"));
+    if let Some(s) = f.system_id {
+        q.push(" AND system_id = ").push_bind(s.to_string());
+    }
+    if let Some(s) = f.status {
+        q.push(" AND status = ").push_bind(s.as_str());
+    }
+    crate::row::fetch_page(conn, q, page, from_row, |e| e.id).await
 }

@@ -307,3 +307,13 @@ pub async fn record_sync(
         .map_err(db_error)?;
     Ok(())
 }
+
+/// Live systems with sync switched on (the scheduler's list).
+pub async fn sync_enabled(conn: &mut SqliteConnection) -> Result<Vec<ExternalSystem>, AppError> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM external_systems WHERE deleted_at IS NULL AND sync_enabled = 1 \
+         AND status <> 'inactive' ORDER BY id LIMIT 10000"
+    );
+    let rows = sqlx::query(&sql).fetch_all(conn).await.map_err(db_error)?;
+    rows.iter().map(from_row).collect()
+}
