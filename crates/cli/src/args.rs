@@ -186,6 +186,13 @@ pub enum BenchCommand {
         #[arg(long)]
         keep: bool,
     },
+    /// Pull customers from the ERP simulator (run as its own process) into a fresh
+    /// database, then pull them again unchanged; reports records/s and peak memory.
+    /// Needs the keychain (the ERP password is kept there).
+    Sync {
+        #[arg(long, default_value_t = 1_000_000)]
+        records: usize,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -182,3 +182,115 @@ pub async fn ingest(
     }
     Ok(())
 }
+
+/// Peak resident memory of this process so far, in KiB (Linux `VmHWM`).
+fn peak_rss_kib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+}
+
+/// Starts `storelink simulate erp` with `records` customers and returns it with its URL.
+async fn spawn_simulator(records: usize) -> Result<(Child, String), AppError> {
+    let exe = std::env::current_exe().map_err(io_error("cannot find the storelink binary"))?;
+    let mut child = Command::new(exe)
+        .args([
+            "--json",
+            "simulate",
+            "erp",
+            "--listen",
+            "127.0.0.1:0",
+            "--records",
+        ])
+        .arg(records.to_string())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .kill_on_drop(true)
+        .spawn()
+        .map_err(io_error("cannot start the simulator"))?;
+    let stdout = child
+        .stdout
+        .take()
+        .ok_or_else(|| AppError::internal("no simulator stdout"))?;
+    let line = tokio::time::timeout(
+        Duration::from_secs(120),
+        BufReader::new(stdout).lines().next_line(),
+    )
+    .await
+    .map_err(|_| AppError::internal("the simulator did not start within 120 s"))?
+    .map_err(io_error("reading the simulator's output"))?
+    .ok_or_else(|| AppError::internal("the simulator exited"))?;
+    let url = serde_json::from_str::<serde_json::Value>(&line)
+        .ok()
+        .and_then(|v| v["listening"].as_str().map(str::to_owned))
+        .ok_or_else(|| AppError::internal(format!("unexpected simulator output: {line}")))?;
+    Ok((child, url))
+}
+
+pub async fn sync(records: usize, out: &Output) -> Result<(), AppError> {
+    let dir = std::env::temp_dir().join(format!("storelink-bench-sync-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let (mut simulator, url) = spawn_simulator(records).await?;
+    let actor = Actor::local_cli();
+    let services = Services::open(&dir).await?;
+    let system = services
+        .create_system(
+            &actor,
+            NewSystem {
+                name: "bench ERP".into(),
+                system_type: "erp".into(),
+                provider: "custom".into(),
+                api_endpoint: Some(url),
+                config: Some(serde_json::json!({
+                    "username": "storelink", "password": "erp-pass", "page_size": 1000,
+                    "rate_limit_per_second": 100000, "lookback_seconds": 0
+                })),
+                ..NewSystem::default()
+            },
+        )
+        .await?;
+    let id = system.id.to_string();
+    let started = std::time::Instant::now();
+    let first = services.run_sync(&actor, &id, "customers", "full").await?;
+    let first_elapsed = started.elapsed();
+    let peak_after_first = peak_rss_kib();
+    let started = std::time::Instant::now();
+    let second = services.run_sync(&actor, &id, "customers", "full").await?;
+    let second_elapsed = started.elapsed();
+    let peak = peak_rss_kib();
+    services.close().await;
+    let _ = simulator.start_kill();
+    let _ = std::fs::remove_dir_all(&dir);
+    let rate = |n: i64, d: Duration| {
+        let micros = i64::try_from(d.as_micros().max(1)).unwrap_or(i64::MAX);
+        n.saturating_mul(1_000_000) / micros
+    };
+    let figures = serde_json::json!({
+        "records": records,
+        "first_sync": {"stored": first.success_items, "failed": first.failed_items,
+            "elapsed_ms": first_elapsed.as_millis(), "per_second": rate(first.success_items, first_elapsed)},
+        "unchanged_resync": {"read": second.success_items, "elapsed_ms": second_elapsed.as_millis(),
+            "per_second": rate(second.success_items, second_elapsed)},
+        "peak_rss_mib_after_first": peak_after_first.map(|k| k / 1024),
+        "peak_rss_mib": peak.map(|k| k / 1024),
+    });
+    out.done(
+        &format!(
+            "ERP customers pull, {records} records (simulator in its own process)\n\
+             first sync: {} stored, {} failed in {} ms: {}/s\n\
+             unchanged re-sync: {} read in {} ms: {}/s\n\
+             peak memory of this process: {} MiB",
+            first.success_items,
+            first.failed_items,
+            first_elapsed.as_millis(),
+            rate(first.success_items, first_elapsed),
+            second.success_items,
+            second_elapsed.as_millis(),
+            rate(second.success_items, second_elapsed),
+            peak.map_or_else(|| "?".to_owned(), |k| (k / 1024).to_string()),
+        ),
+        &figures,
+    )
+}

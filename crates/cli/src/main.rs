@@ -58,6 +58,9 @@ async fn run(cli: Cli, out: &Output) -> Result<(), AppError> {
     {
         return bench::ingest(transactions, concurrency, keep, out).await;
     }
+    if let Command::Bench(BenchCommand::Sync { records }) = cli.command {
+        return bench::sync(records, out).await;
+    }
     if let Command::Simulate(SimulateCommand::Erp {
         listen,
         records,

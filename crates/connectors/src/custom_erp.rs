@@ -17,7 +17,7 @@ use crate::connector::{
     BoxFuture, CallError, Connector, Entity, PageStyle, PullRequest, PulledPage, PushRequest,
     RemoteRecord, StreamSpec,
 };
-use crate::mapping::FieldMapping;
+use crate::mapping::{CompiledMapping, FieldMapping};
 
 const MODES: &[SyncMode] = &[SyncMode::Full, SyncMode::Incremental, SyncMode::Single];
 
@@ -189,6 +189,8 @@ struct Token {
 
 pub struct CustomErp {
     config: CustomErpConfig,
+    /// The mappings in force, compiled once.
+    compiled: Vec<(String, CompiledMapping)>,
     http: reqwest::Client,
     token: Mutex<Option<Token>>,
 }
@@ -227,8 +229,21 @@ impl CustomErp {
             .timeout(config.timeout)
             .build()
             .map_err(|e| CallError::new(ErrorClass::UnknownError, e.to_string()))?;
+        let compiled = STREAMS
+            .iter()
+            .map(|s| {
+                let mapping = config
+                    .mappings
+                    .iter()
+                    .find(|(name, _)| name == s.name)
+                    .map(|(_, m)| m.clone())
+                    .unwrap_or_else(|| default_mapping(s.name));
+                (s.name.to_owned(), mapping.compile())
+            })
+            .collect();
         Ok(CustomErp {
             config,
+            compiled,
             http,
             token: Mutex::new(None),
         })
@@ -238,13 +253,11 @@ impl CustomErp {
         format!("{}{path}", self.config.base_url.trim_end_matches('/'))
     }
 
-    fn mapping(&self, stream: &str) -> FieldMapping {
-        self.config
-            .mappings
+    fn mapping(&self, stream: &str) -> Option<&CompiledMapping> {
+        self.compiled
             .iter()
             .find(|(s, _)| s == stream)
-            .map(|(_, m)| m.clone())
-            .unwrap_or_else(|| default_mapping(stream))
+            .map(|(_, m)| m)
     }
 
     fn cached_token(&self) -> Option<String> {
@@ -402,7 +415,10 @@ impl CustomErp {
         Ok(RemoteRecord {
             external_id,
             updated_at,
-            data: self.mapping(stream).apply(raw),
+            data: self
+                .mapping(stream)
+                .map(|m| m.apply(raw))
+                .unwrap_or_default(),
         })
     }
 }

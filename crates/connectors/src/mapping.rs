@@ -145,13 +145,33 @@ impl FieldMapping {
 
     /// Builds Storelink's record from the vendor's: every mapped target that has a value.
     pub fn apply(&self, source: &Value) -> Value {
+        self.compile().apply(source)
+    }
+
+    /// The mapping with its paths parsed once, for applying to many records.
+    pub fn compile(&self) -> CompiledMapping {
+        CompiledMapping {
+            steps: self
+                .fields
+                .iter()
+                .filter_map(|(t, s)| Some((parse_path(t)?, parse_path(s)?)))
+                .collect(),
+        }
+    }
+}
+
+/// A mapping ready to apply: (target steps, source steps) per field.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct CompiledMapping {
+    steps: Vec<(Vec<Step>, Vec<Step>)>,
+}
+
+impl CompiledMapping {
+    pub fn apply(&self, source: &Value) -> Value {
         let mut out = Value::Object(Map::new());
-        for (target, from) in &self.fields {
-            let (Some(t), Some(s)) = (parse_path(target), parse_path(from)) else {
-                continue;
-            };
-            if let Some(v) = get(source, &s).filter(|v| !v.is_null()) {
-                set(&mut out, &t, v.clone());
+        for (target, from) in &self.steps {
+            if let Some(v) = get(source, from).filter(|v| !v.is_null()) {
+                set(&mut out, target, v.clone());
             }
         }
         out

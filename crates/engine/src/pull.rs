@@ -135,6 +135,9 @@ impl Engine {
         let limit = config_u64(&system, "page_size")
             .and_then(|n| u32::try_from(n.clamp(1, 1000)).ok())
             .unwrap_or(DEFAULT_PAGE_SIZE);
+        let watermark = self.watermark(&system, &request.stream).await?;
+        // The next page is fetched while the current one is written.
+        let mut prefetched = None;
         loop {
             if self.cancelled(task.id).await? {
                 return self
@@ -147,15 +150,19 @@ impl Engine {
                     )
                     .await;
             }
-            let pull = PullRequest {
-                since: run.since,
-                page: run.page,
-                limit,
+            let fetched = match prefetched.take() {
+                Some(result) => result,
+                None => {
+                    let pull = PullRequest {
+                        since: run.since,
+                        page: run.page,
+                        limit,
+                    };
+                    self.fetch(connector.as_ref(), &request.stream, pull, &policy, &limiter)
+                        .await
+                }
             };
-            let page = match self
-                .fetch(connector.as_ref(), &request.stream, pull, &policy, &limiter)
-                .await
-            {
+            let page = match fetched {
                 Ok(page) => page,
                 Err(e) => {
                     task.error_message = Some(format!(
@@ -201,52 +208,70 @@ impl Engine {
                     .unwrap_or(0)
                     .max(i64::try_from(page.records.len()).unwrap_or(0));
             }
-            let mut tx = self.db.write().await?;
-            let actions = erp_records::upsert_page(&mut tx, table, system.id, &rows).await?;
-            for (row, action) in rows.iter().zip(&actions) {
-                logs.push(log(
-                    system.id,
-                    task.id,
-                    item_type,
-                    &row.external_id,
-                    *action,
-                ));
-            }
-            sync_logs::insert_many(&mut tx, &logs).await?;
-            task.success_items += i64::try_from(rows.len()).unwrap_or(0);
-            task.failed_items += failed;
-            task.total_items = task.total_items.max(task.success_items + task.failed_items);
-            task.updated_at = now();
-            let done = next.is_none();
-            let cursor = match &next {
-                Some(state) => Cursor {
-                    watermark: self.watermark(&system, &request.stream).await?,
-                    run: Some(state.clone()),
-                },
-                None => Cursor {
-                    watermark: max_time(run.high, page_high(&page.records)),
-                    run: None,
-                },
-            };
-            checkpoints::set(
-                &mut tx,
-                system.id,
-                &request.stream,
-                &serde_json::to_value(&cursor).map_err(AppError::internal)?,
-            )
-            .await?;
-            if done {
-                task.status = SyncTaskStatus::Completed;
-                task.end_time = Some(task.updated_at);
-                let outcome = if task.failed_items > 0 {
-                    LastSyncStatus::Partial
-                } else {
-                    LastSyncStatus::Success
+            let write = async {
+                let mut tx = self.db.write().await?;
+                let actions = erp_records::upsert_page(&mut tx, table, system.id, &rows).await?;
+                for (row, action) in rows.iter().zip(&actions) {
+                    logs.push(log(
+                        system.id,
+                        task.id,
+                        item_type,
+                        &row.external_id,
+                        *action,
+                    ));
+                }
+                sync_logs::insert_many(&mut tx, &logs).await?;
+                task.success_items += i64::try_from(rows.len()).unwrap_or(0);
+                task.failed_items += failed;
+                task.total_items = task.total_items.max(task.success_items + task.failed_items);
+                task.updated_at = now();
+                let done = next.is_none();
+                let cursor = match &next {
+                    Some(state) => Cursor {
+                        watermark,
+                        run: Some(state.clone()),
+                    },
+                    None => Cursor {
+                        watermark: max_time(run.high, page_high(&page.records)),
+                        run: None,
+                    },
                 };
-                systems::record_sync(&mut tx, system.id, task.updated_at, outcome).await?;
+                checkpoints::set(
+                    &mut tx,
+                    system.id,
+                    &request.stream,
+                    &serde_json::to_value(&cursor).map_err(AppError::internal)?,
+                )
+                .await?;
+                if done {
+                    task.status = SyncTaskStatus::Completed;
+                    task.end_time = Some(task.updated_at);
+                    let outcome = if task.failed_items > 0 {
+                        LastSyncStatus::Partial
+                    } else {
+                        LastSyncStatus::Success
+                    };
+                    systems::record_sync(&mut tx, system.id, task.updated_at, outcome).await?;
+                }
+                sync_tasks::save(&mut tx, &task).await?;
+                tx.commit().await.map_err(db_error)?;
+                Ok::<(), AppError>(())
+            };
+            match &next {
+                Some(state) => {
+                    let pull = PullRequest {
+                        since: state.since,
+                        page: state.page,
+                        limit,
+                    };
+                    let fetch =
+                        self.fetch(connector.as_ref(), &request.stream, pull, &policy, &limiter);
+                    let (written, fetched) = tokio::join!(write, fetch);
+                    written?;
+                    prefetched = Some(fetched);
+                }
+                None => write.await?,
             }
-            sync_tasks::save(&mut tx, &task).await?;
-            tx.commit().await.map_err(db_error)?;
             match next {
                 Some(state) => run = state,
                 None => return Ok(task),
