@@ -28,6 +28,29 @@ use crate::retry::RetryPolicy;
 use crate::Engine;
 
 const DEFAULT_PAGE_SIZE: u32 = 500;
+/// Pages are committed together up to this many records or this long.
+const COMMIT_EVERY_RECORDS: usize = 2000;
+const COMMIT_EVERY: Duration = Duration::from_secs(1);
+
+/// Why the fetching stage stopped early.
+enum Stopped {
+    Vendor(storelink_connectors::connector::CallError),
+    Local(AppError),
+}
+
+/// Pages read and mapped, waiting to be committed together.
+#[derive(Default)]
+struct Batch {
+    rows: Vec<RecordRow>,
+    failed: Vec<SyncLog>,
+    /// The newest change time in these pages, and the run's before them.
+    high: Option<DateTime<Utc>>,
+    run_high: Option<DateTime<Utc>>,
+    /// Where the sync goes on after these pages (`None`: they were the last).
+    next: Option<RunState>,
+    /// How many records the vendor says match, from the first page.
+    total: Option<i64>,
+}
 const DEFAULT_LOOKBACK_SECS: i64 = 300;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -129,89 +152,105 @@ impl Engine {
         let table = table_of(spec.entity);
         // Held until this function returns; the OS releases it if the process dies.
         let _lock = self.stream_lock(&system, &request.stream)?;
-        let (mut task, mut run) = self.begin(&system, &request).await?;
+        let (task, mut run) = self.begin(&system, &request).await?;
         let policy = RetryPolicy::from_config(&system.config);
         let limiter = self.limiter(&system);
         let limit = config_u64(&system, "page_size")
             .and_then(|n| u32::try_from(n.clamp(1, 1000)).ok())
             .unwrap_or(DEFAULT_PAGE_SIZE);
         let watermark = self.watermark(&system, &request.stream).await?;
-        // The next page is fetched while the current one is written.
-        let mut prefetched = None;
-        loop {
-            if self.cancelled(task.id).await? {
-                return self
-                    .finish(
-                        &system,
-                        &request.stream,
-                        task,
-                        None,
-                        SyncTaskStatus::Cancelled,
-                    )
-                    .await;
-            }
-            let fetched = match prefetched.take() {
-                Some(result) => result,
-                None => {
-                    let pull = PullRequest {
-                        since: run.since,
-                        page: run.page,
-                        limit,
-                    };
-                    self.fetch(connector.as_ref(), &request.stream, pull, &policy, &limiter)
-                        .await
+        let commit_every = config_u64(&system, "commit_every_records")
+            .and_then(|n| usize::try_from(n.clamp(1, 100_000)).ok())
+            .unwrap_or(COMMIT_EVERY_RECORDS);
+        let item_type = spec.entity.as_str();
+        // Two stages: pages are fetched and mapped while earlier ones are being written.
+        let (batches, mut to_write) = tokio::sync::mpsc::channel::<Batch>(1);
+        let task_id = task.id;
+        let produce = async {
+            // Owned here, so the channel closes (and the writer ends) when this stage does.
+            let batches = batches;
+            let mut pending = Batch::default();
+            let mut since_flush = std::time::Instant::now();
+            loop {
+                match self.cancelled(task_id).await {
+                    Ok(true) => return Ok(Some(SyncTaskStatus::Cancelled)),
+                    Ok(false) => {}
+                    Err(e) => return Err(Stopped::Local(e)),
                 }
-            };
-            let page = match fetched {
-                Ok(page) => page,
-                Err(e) => {
-                    task.error_message = Some(format!(
-                        "{e} ({})",
-                        storelink_connectors::classify::advice(e.class)
-                    ));
-                    self.finish(&system, &request.stream, task, None, SyncTaskStatus::Failed)
-                        .await?;
-                    return Err(e.into());
-                }
-            };
-            let mut rows = Vec::with_capacity(page.records.len());
-            let mut logs = Vec::with_capacity(page.records.len());
-            let mut failed = 0_i64;
-            let item_type = spec.entity.as_str();
-            for record in &page.records {
-                let at_boundary = record.updated_at == run.since && run.since.is_some();
-                if at_boundary && run.boundary.contains(&record.external_id) {
-                    continue;
-                }
-                match erp_records::missing_field(table, &record.data) {
-                    Some(problem) => {
-                        failed += 1;
-                        let mut l = log(
-                            system.id,
-                            task.id,
-                            item_type,
-                            &record.external_id,
-                            SyncAction::Update,
-                        );
-                        l.status = SyncItemStatus::Failed;
-                        l.error_class = Some(ErrorClass::ValidationError);
-                        l.error_message = Some(problem);
-                        logs.push(l);
+                let pull = PullRequest {
+                    since: run.since,
+                    page: run.page,
+                    limit,
+                };
+                let page = match self
+                    .fetch(connector.as_ref(), &request.stream, pull, &policy, &limiter)
+                    .await
+                {
+                    Ok(page) => page,
+                    Err(e) => return Err(Stopped::Vendor(e)),
+                };
+                for record in &page.records {
+                    let at_boundary = record.updated_at == run.since && run.since.is_some();
+                    if at_boundary && run.boundary.contains(&record.external_id) {
+                        continue;
                     }
-                    None => rows.push(row_of(record)),
+                    match erp_records::missing_field(table, &record.data) {
+                        Some(problem) => {
+                            let mut l = log(
+                                system.id,
+                                task_id,
+                                item_type,
+                                &record.external_id,
+                                SyncAction::Update,
+                            );
+                            l.status = SyncItemStatus::Failed;
+                            l.error_class = Some(ErrorClass::ValidationError);
+                            l.error_message = Some(problem);
+                            pending.failed.push(l);
+                        }
+                        None => pending.rows.push(row_of(record)),
+                    }
+                }
+                if pending.total.is_none() {
+                    pending.total = page.total;
+                }
+                let next = advance(&run, &page.records, page.has_more);
+                pending.high = max_time(pending.high, page_high(&page.records));
+                // Several pages share one commit (one fsync); the checkpoint saved with
+                // them is the last one's, so a crash re-reads at most this many records.
+                let flush = next.is_none()
+                    || pending.rows.len() + pending.failed.len() >= commit_every
+                    || since_flush.elapsed() >= COMMIT_EVERY;
+                if flush {
+                    pending.next = next.clone();
+                    pending.run_high = run.high;
+                    if batches.send(std::mem::take(&mut pending)).await.is_err() {
+                        // The writer stopped (and says why).
+                        return Ok(None);
+                    }
+                    since_flush = std::time::Instant::now();
+                }
+                match next {
+                    Some(state) => run = state,
+                    None => return Ok(None),
                 }
             }
-            let next = advance(&run, &page.records, page.has_more);
-            if task.total_items == 0 {
-                task.total_items = page
-                    .total
-                    .unwrap_or(0)
-                    .max(i64::try_from(page.records.len()).unwrap_or(0));
-            }
-            let write = async {
+        };
+        let consume = async {
+            let mut task = task;
+            while let Some(mut batch) = to_write.recv().await {
+                if task.total_items == 0 {
+                    task.total_items = batch
+                        .total
+                        .unwrap_or(0)
+                        .max(i64::try_from(batch.rows.len() + batch.failed.len()).unwrap_or(0));
+                }
                 let mut tx = self.db.write().await?;
-                let actions = erp_records::upsert_page(&mut tx, table, system.id, &rows).await?;
-                for (row, action) in rows.iter().zip(&actions) {
+                let actions =
+                    erp_records::upsert_page(&mut tx, table, system.id, &batch.rows).await?;
+                let failed = i64::try_from(batch.failed.len()).unwrap_or(0);
+                let mut logs = std::mem::take(&mut batch.failed);
+                for (row, action) in batch.rows.iter().zip(&actions) {
                     logs.push(log(
                         system.id,
                         task.id,
@@ -221,18 +260,17 @@ impl Engine {
                     ));
                 }
                 sync_logs::insert_many(&mut tx, &logs).await?;
-                task.success_items += i64::try_from(rows.len()).unwrap_or(0);
+                task.success_items += i64::try_from(batch.rows.len()).unwrap_or(0);
                 task.failed_items += failed;
                 task.total_items = task.total_items.max(task.success_items + task.failed_items);
                 task.updated_at = now();
-                let done = next.is_none();
-                let cursor = match &next {
+                let cursor = match &batch.next {
                     Some(state) => Cursor {
                         watermark,
                         run: Some(state.clone()),
                     },
                     None => Cursor {
-                        watermark: max_time(run.high, page_high(&page.records)),
+                        watermark: max_time(batch.run_high, batch.high),
                         run: None,
                     },
                 };
@@ -243,7 +281,7 @@ impl Engine {
                     &serde_json::to_value(&cursor).map_err(AppError::internal)?,
                 )
                 .await?;
-                if done {
+                if batch.next.is_none() {
                     task.status = SyncTaskStatus::Completed;
                     task.end_time = Some(task.updated_at);
                     let outcome = if task.failed_items > 0 {
@@ -255,26 +293,36 @@ impl Engine {
                 }
                 sync_tasks::save(&mut tx, &task).await?;
                 tx.commit().await.map_err(db_error)?;
-                Ok::<(), AppError>(())
-            };
-            match &next {
-                Some(state) => {
-                    let pull = PullRequest {
-                        since: state.since,
-                        page: state.page,
-                        limit,
-                    };
-                    let fetch =
-                        self.fetch(connector.as_ref(), &request.stream, pull, &policy, &limiter);
-                    let (written, fetched) = tokio::join!(write, fetch);
-                    written?;
-                    prefetched = Some(fetched);
-                }
-                None => write.await?,
             }
-            match next {
-                Some(state) => run = state,
-                None => return Ok(task),
+            Ok::<SyncTask, AppError>(task)
+        };
+        let (produced, consumed) = tokio::join!(produce, consume);
+        let task = consumed?;
+        match produced {
+            Ok(None) if task.status == SyncTaskStatus::Completed => Ok(task),
+            Ok(None) => Err(AppError::internal("the sync stopped before its last page")),
+            Ok(Some(stop)) => {
+                self.finish(&system, &request.stream, task, None, stop)
+                    .await
+            }
+            Err(stopped) => {
+                let mut task = task;
+                let error = match stopped {
+                    Stopped::Vendor(e) => {
+                        task.error_message = Some(format!(
+                            "{e} ({})",
+                            storelink_connectors::classify::advice(e.class)
+                        ));
+                        AppError::from(e)
+                    }
+                    Stopped::Local(e) => {
+                        task.error_message = Some(e.to_string());
+                        e
+                    }
+                };
+                self.finish(&system, &request.stream, task, None, SyncTaskStatus::Failed)
+                    .await?;
+                Err(error)
             }
         }
     }

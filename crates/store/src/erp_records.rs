@@ -104,9 +104,25 @@ pub struct RecordRow {
     pub remote_updated_at: Option<DateTime<Utc>>,
 }
 
+/// Rows per statement: SQLite takes at most 32,766 bound values in one.
+const CHUNK: usize = 1000;
+
 /// Stores a page: new records are created, changed ones updated, unchanged ones left as
 /// they are. Returns the action per record, in order (the last of two with one id wins).
 pub async fn upsert_page(
+    conn: &mut SqliteConnection,
+    table: ErpTable,
+    system_id: Uuid,
+    rows: &[RecordRow],
+) -> Result<Vec<SyncAction>, AppError> {
+    let mut actions = Vec::with_capacity(rows.len());
+    for chunk in rows.chunks(CHUNK) {
+        actions.extend(upsert_chunk(&mut *conn, table, system_id, chunk).await?);
+    }
+    Ok(actions)
+}
+
+async fn upsert_chunk(
     conn: &mut SqliteConnection,
     table: ErpTable,
     system_id: Uuid,

@@ -36,6 +36,14 @@ pub async fn insert(conn: &mut SqliteConnection, log: &SyncLog) -> Result<(), Ap
 
 /// Many lines in one statement.
 pub async fn insert_many(conn: &mut SqliteConnection, logs: &[SyncLog]) -> Result<(), AppError> {
+    // SQLite takes at most 32,766 bound values in one statement.
+    for chunk in logs.chunks(1000) {
+        insert_chunk(&mut *conn, chunk).await?;
+    }
+    Ok(())
+}
+
+async fn insert_chunk(conn: &mut SqliteConnection, logs: &[SyncLog]) -> Result<(), AppError> {
     if logs.is_empty() {
         return Ok(());
     }

@@ -41,7 +41,7 @@ pub async fn host(records: usize, faults: &str) -> Host {
         api_endpoint: Some(sim.base_url()),
         webhook_url: None,
         config: json!({"username": "storelink", "page_size": 100, "rate_limit_per_second": 10000,
-            "timeout_ms": 2000,
+            "timeout_ms": 2000, "commit_every_records": 100,
             "retryPolicy": {"maxRetries": 8, "initialDelay": 20, "maxDelay": 200}}),
         sync_enabled: true,
         sync_interval: 300,
