@@ -1,0 +1,58 @@
+//! An ERP webhook about one record makes the engine pull that record (a `single` sync).
+
+mod common;
+
+use common::host;
+use storelink_core::ids::{new_id, now};
+use storelink_core::inbox::InboxStatus;
+use storelink_store::erp_records::{self, ErpTable};
+use storelink_store::inbox::{self, NewInboxEvent};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_customer_event_pulls_that_customer_and_marks_the_event_processed() {
+    let h = host(50, "").await;
+    let id = h.sim.customer_ids()[7].clone();
+    h.sim.touch("customers", std::slice::from_ref(&id));
+    let event_id = new_id();
+    {
+        let mut tx = h.db.write().await.expect("tx");
+        inbox::insert(
+            &mut tx,
+            &NewInboxEvent {
+                id: event_id,
+                system_id: h.system.id,
+                event_id: "evt-1".into(),
+                event_type: "customer.updated".into(),
+                kind: "webhook".into(),
+                payload: format!(
+                    r#"{{"id":"evt-1","event":"customer.updated","data":{{"externalId":"{id}"}}}}"#
+                ),
+                headers: "{}".into(),
+                content_hash: "x".into(),
+                status: InboxStatus::Received,
+                received_at: now(),
+            },
+        )
+        .await
+        .expect("inbox");
+        tx.commit().await.expect("commit");
+    }
+    assert_eq!(h.engine.process_events_once().await.expect("process"), 1);
+    let mut conn = h.db.read().await.expect("read");
+    let stored = erp_records::get(&mut conn, ErpTable::Customers, h.system.id, &id)
+        .await
+        .expect("get")
+        .expect("the named customer was pulled");
+    let raw = h.sim.record("customers", &id).expect("raw");
+    assert_eq!(stored["name"], raw["name"], "the edited version");
+    assert_eq!(
+        h.count(ErpTable::Customers).await,
+        1,
+        "only that one record"
+    );
+    let event = inbox::get(&mut conn, event_id).await.expect("event");
+    assert_eq!(event.status, InboxStatus::Processed);
+    drop(conn);
+    // Nothing left to do on the next pass.
+    assert_eq!(h.engine.process_events_once().await.expect("process"), 0);
+}
