@@ -23,32 +23,49 @@ fn io_error(what: &str) -> impl FnOnce(std::io::Error) -> AppError + '_ {
     move |e| AppError::internal(format!("{what}: {e}"))
 }
 
-/// Starts `storelink serve` on a free loopback port and returns it with its base URL.
-pub async fn spawn_server(data_dir: &std::path::Path) -> Result<(Child, String), AppError> {
+/// Starts this binary with `args` (a command that prints a `{"listening": URL}` line
+/// first) and returns the child with that URL.
+async fn spawn_listening(args: &[&str], what: &str) -> Result<(Child, String), AppError> {
     let exe = std::env::current_exe().map_err(io_error("cannot find the storelink binary"))?;
     let mut child = Command::new(exe)
-        .args(["--json", "serve", "--listen", "127.0.0.1:0", "--data-dir"])
-        .arg(data_dir)
+        .args(args)
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
         .kill_on_drop(true)
         .spawn()
-        .map_err(io_error("cannot start the server"))?;
+        .map_err(io_error("cannot start a child process"))?;
     let stdout = child
         .stdout
         .take()
-        .ok_or_else(|| AppError::internal("no server stdout"))?;
+        .ok_or_else(|| AppError::internal(format!("no {what} output")))?;
     let mut lines = BufReader::new(stdout).lines();
-    let line = tokio::time::timeout(Duration::from_secs(30), lines.next_line())
+    let line = tokio::time::timeout(Duration::from_secs(120), lines.next_line())
         .await
-        .map_err(|_| AppError::internal("the server did not start within 30 s"))?
-        .map_err(io_error("reading the server's output"))?
-        .ok_or_else(|| AppError::internal("the server exited before listening"))?;
+        .map_err(|_| AppError::internal(format!("the {what} did not start within 120 s")))?
+        .map_err(io_error("reading a child's output"))?
+        .ok_or_else(|| AppError::internal(format!("the {what} exited before listening")))?;
     let url = serde_json::from_str::<serde_json::Value>(&line)
         .ok()
         .and_then(|v| v["listening"].as_str().map(str::to_owned))
-        .ok_or_else(|| AppError::internal(format!("unexpected server output: {line}")))?;
+        .ok_or_else(|| AppError::internal(format!("unexpected {what} output: {line}")))?;
     Ok((child, url))
+}
+
+/// Starts `storelink serve` on a free loopback port and returns it with its base URL.
+pub async fn spawn_server(data_dir: &std::path::Path) -> Result<(Child, String), AppError> {
+    let dir = data_dir.to_string_lossy();
+    spawn_listening(
+        &[
+            "--json",
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--data-dir",
+            &dir,
+        ],
+        "server",
+    )
+    .await
 }
 
 pub async fn ingest(
@@ -194,39 +211,20 @@ fn peak_rss_kib() -> Option<u64> {
 
 /// Starts `storelink simulate erp` with `records` customers and returns it with its URL.
 async fn spawn_simulator(records: usize) -> Result<(Child, String), AppError> {
-    let exe = std::env::current_exe().map_err(io_error("cannot find the storelink binary"))?;
-    let mut child = Command::new(exe)
-        .args([
+    let records = records.to_string();
+    spawn_listening(
+        &[
             "--json",
             "simulate",
             "erp",
             "--listen",
             "127.0.0.1:0",
             "--records",
-        ])
-        .arg(records.to_string())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .kill_on_drop(true)
-        .spawn()
-        .map_err(io_error("cannot start the simulator"))?;
-    let stdout = child
-        .stdout
-        .take()
-        .ok_or_else(|| AppError::internal("no simulator stdout"))?;
-    let line = tokio::time::timeout(
-        Duration::from_secs(120),
-        BufReader::new(stdout).lines().next_line(),
+            &records,
+        ],
+        "simulator",
     )
     .await
-    .map_err(|_| AppError::internal("the simulator did not start within 120 s"))?
-    .map_err(io_error("reading the simulator's output"))?
-    .ok_or_else(|| AppError::internal("the simulator exited"))?;
-    let url = serde_json::from_str::<serde_json::Value>(&line)
-        .ok()
-        .and_then(|v| v["listening"].as_str().map(str::to_owned))
-        .ok_or_else(|| AppError::internal(format!("unexpected simulator output: {line}")))?;
-    Ok((child, url))
 }
 
 pub async fn sync(records: usize, out: &Output) -> Result<(), AppError> {
