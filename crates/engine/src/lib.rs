@@ -2,6 +2,7 @@
 //! stored with its sync logs and checkpoint in one transaction, with retries, a rate limit
 //! per system, and resume after a crash. Vendor protocols come from the connectors crate.
 
+pub mod breaker;
 pub mod outbox;
 mod pull;
 pub mod retry;
@@ -29,6 +30,7 @@ pub struct Engine {
     db: Db,
     keychain: Keychain,
     limiters: Mutex<HashMap<uuid::Uuid, (u32, Arc<DefaultDirectRateLimiter>)>>,
+    pub(crate) breakers: breaker::Breakers,
 }
 
 impl std::fmt::Debug for Engine {
@@ -45,7 +47,14 @@ impl Engine {
             db,
             keychain,
             limiters: Mutex::new(HashMap::new()),
+            breakers: breaker::Breakers::new(Duration::from_secs(60)),
         }
+    }
+
+    /// How long the breaker first pauses a failing vendor (tests shorten it).
+    pub fn with_breaker_pause(mut self, pause: Duration) -> Self {
+        self.breakers = breaker::Breakers::new(pause);
+        self
     }
 
     pub fn db(&self) -> &Db {

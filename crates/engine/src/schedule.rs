@@ -10,12 +10,13 @@ use storelink_core::error::AppError;
 use storelink_core::ids::{new_id, now};
 use storelink_core::inbox::InboxStatus;
 use storelink_core::sync::{SyncAction, SyncItemStatus, SyncLog, SyncMode, SyncTrigger};
-use storelink_core::system::{ExternalSystem, SystemType};
+use storelink_core::system::{ExternalSystem, SystemStatus, SystemType};
 use storelink_core::PageRequest;
 use storelink_store::erp_records::{self, ErpTable, RecordRow};
 use storelink_store::inbox::{self, InboxFilter};
 use storelink_store::{db_error, sync_logs, systems};
 
+use crate::breaker::Gate;
 use crate::{Engine, SyncRequest};
 
 fn due(system: &ExternalSystem) -> bool {
@@ -48,6 +49,23 @@ impl Engine {
             let Ok(connector) = self.connector(&system).await else {
                 continue;
             };
+            match self.breakers.gate(system.id) {
+                Gate::Closed => {}
+                Gate::Open => continue,
+                Gate::Probe => match connector.test_connection().await {
+                    Ok(()) => {
+                        self.breakers.success(system.id);
+                        self.set_system_status(system.id, SystemStatus::Active)
+                            .await?;
+                        tracing::info!(system = %system.id, "vendor answers again; syncing resumes");
+                    }
+                    Err(e) => {
+                        self.breakers.failure(system.id);
+                        tracing::warn!(system = %system.id, error = %e, "vendor still failing; sync stays paused");
+                        continue;
+                    }
+                },
+            }
             for stream in connector.streams() {
                 let request = SyncRequest {
                     system_id: system.id,
@@ -56,14 +74,40 @@ impl Engine {
                     trigger: SyncTrigger::Schedule,
                 };
                 match self.run_sync(request).await {
-                    Ok(_) => ran += 1,
+                    Ok(_) => {
+                        self.breakers.success(system.id);
+                        ran += 1;
+                    }
                     Err(e) => {
-                        tracing::warn!(system = %system.id, stream = stream.name, error = %e, "scheduled sync failed")
+                        tracing::warn!(system = %system.id, stream = stream.name, error = %e, "scheduled sync failed");
+                        let transient = matches!(
+                            e,
+                            AppError::External {
+                                retryable: true,
+                                ..
+                            }
+                        );
+                        if transient && self.breakers.failure(system.id) {
+                            self.set_system_status(system.id, SystemStatus::Error)
+                                .await?;
+                            tracing::error!(system = %system.id, "the vendor keeps failing; syncing it is paused");
+                            break;
+                        }
                     }
                 }
             }
         }
         Ok(ran)
+    }
+
+    async fn set_system_status(
+        &self,
+        id: uuid::Uuid,
+        status: SystemStatus,
+    ) -> Result<(), AppError> {
+        let mut tx = self.db.write().await?;
+        systems::set_status(&mut tx, id, status, now()).await?;
+        tx.commit().await.map_err(db_error)
     }
 
     /// Pulls the records ERP webhook events named and marks the events processed.

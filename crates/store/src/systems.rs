@@ -317,3 +317,13 @@ pub async fn sync_enabled(conn: &mut SqliteConnection) -> Result<Vec<ExternalSys
     let rows = sqlx::query(&sql).fetch_all(conn).await.map_err(db_error)?;
     rows.iter().map(from_row).collect()
 }
+
+/// Forgets when the system last synced, so the scheduler finds it due (tests, "sync now").
+pub async fn clear_last_sync(conn: &mut SqliteConnection, id: Uuid) -> Result<(), AppError> {
+    sqlx::query("UPDATE external_systems SET last_sync_at = NULL WHERE id = ?")
+        .bind(id.to_string())
+        .execute(conn)
+        .await
+        .map_err(db_error)?;
+    Ok(())
+}
