@@ -11,6 +11,8 @@ use uuid::Uuid;
 pub struct AppState {
     services: Result<Services, AppError>,
     listener: Option<ListenerControl>,
+    /// Keeps the scheduler and outbox dispatcher running while the app is open.
+    _background: Option<tokio::sync::watch::Sender<bool>>,
     session: Mutex<Option<Uuid>>,
 }
 
@@ -26,9 +28,11 @@ impl AppState {
             .as_ref()
             .ok()
             .map(|s| ListenerControl::new(s.clone()));
+        let background = services.as_ref().ok().map(Services::start_background_sync);
         AppState {
             services,
             listener,
+            _background: background,
             session: Mutex::new(None),
         }
     }
