@@ -6,6 +6,7 @@ mod string_enum;
 
 pub mod audit;
 pub mod conflict;
+pub mod digest;
 pub mod erp;
 pub mod error;
 pub mod ids;

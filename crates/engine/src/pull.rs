@@ -12,8 +12,8 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 use storelink_connectors::connector::{Connector, Entity, PullRequest, RemoteRecord};
+use storelink_core::digest::sha256_hex;
 use storelink_core::error::{AppError, ErrorClass, Rule};
 use storelink_core::ids::{new_id, now};
 use storelink_core::sync::{
@@ -90,8 +90,7 @@ fn table_of(entity: Entity) -> ErpTable {
 }
 
 pub(crate) fn hash(data: &serde_json::Value) -> String {
-    let digest = Sha256::digest(data.to_string().as_bytes());
-    digest.iter().map(|b| format!("{b:02x}")).collect()
+    sha256_hex(data.to_string().as_bytes())
 }
 
 fn config_u64(system: &ExternalSystem, key: &str) -> Option<u64> {

@@ -1,11 +1,9 @@
 //! API tokens: created (shown once), listed, revoked, and turned back into an actor when a
 //! request presents one.
 
-use std::fmt::Write as _;
-
 use argon2::password_hash::rand_core::{OsRng, RngCore};
-use sha2::{Digest, Sha256};
 use storelink_core::audit::AuditOutcome;
+use storelink_core::digest::sha256_hex;
 use storelink_core::ids::{new_id, now};
 use storelink_core::token::{ApiToken, CreatedToken, NewToken, TOKEN_PREFIX};
 use storelink_core::{Actor, AppError, Operation};
@@ -16,11 +14,7 @@ use crate::audit::{record, Change};
 use crate::Services;
 
 fn hash(token: &str) -> String {
-    let digest = Sha256::digest(token.as_bytes());
-    digest.iter().fold(String::with_capacity(64), |mut s, b| {
-        let _ = write!(s, "{b:02x}");
-        s
-    })
+    sha256_hex(token.as_bytes())
 }
 
 /// 32 random bytes as URL-safe base64 behind the `slk_` prefix.

@@ -9,11 +9,9 @@ mod reservation;
 mod supplier;
 mod webhook;
 
-use std::fmt::Write as _;
-
 use chrono::FixedOffset;
 use serde::de::DeserializeOwned;
-use sha2::{Digest, Sha256};
+pub(crate) use storelink_core::digest::sha256_hex;
 use storelink_core::error::{AppError, FieldError, Rule};
 use storelink_core::ids::{new_id, now};
 use storelink_core::inbox::InboxStatus;
@@ -73,15 +71,6 @@ impl RawPush {
         std::str::from_utf8(&self.body)
             .map_err(|_| AppError::field("body", Rule::Json, "the body is not UTF-8 text"))
     }
-}
-
-pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .fold(String::with_capacity(64), |mut s, b| {
-            let _ = write!(s, "{b:02x}");
-            s
-        })
 }
 
 /// A stable hash of validated content, so a repeat is told from a change whatever the
