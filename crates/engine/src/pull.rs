@@ -13,7 +13,6 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use storelink_connectors::connector::{Connector, Entity, PullRequest, RemoteRecord};
-use storelink_core::digest::sha256_hex;
 use storelink_core::error::{AppError, ErrorClass, Rule};
 use storelink_core::ids::{new_id, now};
 use storelink_core::sync::{
@@ -81,16 +80,24 @@ struct RunState {
     high: Option<DateTime<Utc>>,
 }
 
+/// A stream's checkpoint; a missing or unreadable one is a fresh start.
+async fn read_cursor(
+    conn: &mut storelink_store::SqliteConnection,
+    system_id: Uuid,
+    stream: &str,
+) -> Result<Cursor, AppError> {
+    Ok(checkpoints::get(conn, system_id, stream)
+        .await?
+        .and_then(|v| serde_json::from_value(v).ok())
+        .unwrap_or_default())
+}
+
 fn table_of(entity: Entity) -> ErpTable {
     match entity {
         Entity::Customers => ErpTable::Customers,
         Entity::Products => ErpTable::Products,
         Entity::Orders => ErpTable::Orders,
     }
-}
-
-pub(crate) fn hash(data: &serde_json::Value) -> String {
-    sha256_hex(data.to_string().as_bytes())
 }
 
 fn config_u64(system: &ExternalSystem, key: &str) -> Option<u64> {
@@ -151,13 +158,12 @@ impl Engine {
         let table = table_of(spec.entity);
         // Held until this function returns; the OS releases it if the process dies.
         let _lock = self.stream_lock(&system, &request.stream)?;
-        let (task, mut run) = self.begin(&system, &request).await?;
+        let (task, mut run, watermark) = self.begin(&system, &request).await?;
         let policy = RetryPolicy::from_config(&system.config);
         let limiter = self.limiter(&system);
         let limit = config_u64(&system, "page_size")
             .and_then(|n| u32::try_from(n.clamp(1, 1000)).ok())
             .unwrap_or(DEFAULT_PAGE_SIZE);
-        let watermark = self.watermark(&system, &request.stream).await?;
         let commit_every = config_u64(&system, "commit_every_records")
             .and_then(|n| usize::try_from(n.clamp(1, 100_000)).ok())
             .unwrap_or(COMMIT_EVERY_RECORDS);
@@ -188,7 +194,12 @@ impl Engine {
                     Ok(page) => page,
                     Err(e) => return Err(Stopped::Vendor(e)),
                 };
-                for record in &page.records {
+                if pending.total.is_none() {
+                    pending.total = page.total;
+                }
+                let next = advance(&run, &page.records, page.has_more);
+                pending.high = max_time(pending.high, page_high(&page.records));
+                for record in page.records {
                     let at_boundary = record.updated_at == run.since && run.since.is_some();
                     if at_boundary && run.boundary.contains(&record.external_id) {
                         continue;
@@ -207,14 +218,13 @@ impl Engine {
                             l.error_message = Some(problem);
                             pending.failed.push(l);
                         }
-                        None => pending.rows.push(row_of(record)),
+                        None => pending.rows.push(RecordRow::new(
+                            record.external_id,
+                            record.data,
+                            record.updated_at,
+                        )),
                     }
                 }
-                if pending.total.is_none() {
-                    pending.total = page.total;
-                }
-                let next = advance(&run, &page.records, page.has_more);
-                pending.high = max_time(pending.high, page_high(&page.records));
                 // Several pages share one commit (one fsync); the checkpoint saved with
                 // them is the last one's, so a crash re-reads at most this many records.
                 let flush = next.is_none()
@@ -326,30 +336,14 @@ impl Engine {
         }
     }
 
-    async fn watermark(
-        &self,
-        system: &ExternalSystem,
-        stream: &str,
-    ) -> Result<Option<DateTime<Utc>>, AppError> {
-        let mut conn = self.db.read().await?;
-        let cursor: Cursor = checkpoints::get(&mut conn, system.id, stream)
-            .await?
-            .and_then(|v| serde_json::from_value(v).ok())
-            .unwrap_or_default();
-        Ok(cursor.watermark)
-    }
-
     /// A new task, or the one a dead process left running (resumed at its checkpoint).
     async fn begin(
         &self,
         system: &ExternalSystem,
         request: &SyncRequest,
-    ) -> Result<(SyncTask, RunState), AppError> {
+    ) -> Result<(SyncTask, RunState, Option<DateTime<Utc>>), AppError> {
         let mut tx = self.db.write().await?;
-        let cursor: Cursor = checkpoints::get(&mut tx, system.id, &request.stream)
-            .await?
-            .and_then(|v| serde_json::from_value(v).ok())
-            .unwrap_or_default();
+        let cursor = read_cursor(&mut tx, system.id, &request.stream).await?;
         // We hold the stream's lock, so a task still marked running was left by a process
         // that died: resume it from its checkpoint.
         if let Some(mut running) = sync_tasks::running(&mut tx, system.id, &request.stream).await? {
@@ -359,7 +353,7 @@ impl Engine {
                     running.updated_at = now();
                     sync_tasks::save(&mut tx, &running).await?;
                     tx.commit().await.map_err(db_error)?;
-                    return Ok((running, run));
+                    return Ok((running, run, cursor.watermark));
                 }
                 None => {
                     running.status = SyncTaskStatus::Failed;
@@ -419,7 +413,7 @@ impl Engine {
         )
         .await?;
         tx.commit().await.map_err(db_error)?;
-        Ok((task, run))
+        Ok((task, run, cursor.watermark))
     }
 
     /// One sync per system and stream at a time, across processes (the app, `storelink
@@ -475,10 +469,7 @@ impl Engine {
         status: SyncTaskStatus,
     ) -> Result<SyncTask, AppError> {
         let mut tx = self.db.write().await?;
-        let cursor: Cursor = checkpoints::get(&mut tx, system.id, stream)
-            .await?
-            .and_then(|v| serde_json::from_value(v).ok())
-            .unwrap_or_default();
+        let cursor = read_cursor(&mut tx, system.id, stream).await?;
         let keep = Cursor {
             watermark: cursor.watermark,
             run: None,
@@ -528,15 +519,6 @@ impl Engine {
                 Err(e) => return Err(e),
             }
         }
-    }
-}
-
-fn row_of(record: &RemoteRecord) -> RecordRow {
-    RecordRow {
-        external_id: record.external_id.clone(),
-        content_hash: hash(&record.data),
-        data: record.data.clone(),
-        remote_updated_at: record.updated_at,
     }
 }
 

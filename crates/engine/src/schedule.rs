@@ -179,12 +179,7 @@ impl Engine {
         if let Some(problem) = erp_records::missing_field(table, &record.data) {
             return Err(AppError::internal(problem));
         }
-        let row = RecordRow {
-            external_id: record.external_id.clone(),
-            content_hash: crate::pull::hash(&record.data),
-            data: record.data,
-            remote_updated_at: record.updated_at,
-        };
+        let row = RecordRow::new(record.external_id, record.data, record.updated_at);
         let mut tx = self.db.write().await?;
         let actions = erp_records::upsert_page(&mut tx, table, system.id, &[row]).await?;
         let item_type = match table {

@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
+use storelink_core::digest::sha256_hex;
 use storelink_core::ids::{new_id, now};
 use storelink_core::sync::SyncAction;
 use storelink_core::{AppError, Money};
@@ -100,8 +101,23 @@ pub fn missing_field(table: ErpTable, data: &Value) -> Option<String> {
 pub struct RecordRow {
     pub external_id: String,
     pub data: Value,
+    /// `data` as stored; serialized once, and what the content hash is taken of.
+    pub data_text: String,
     pub content_hash: String,
     pub remote_updated_at: Option<DateTime<Utc>>,
+}
+
+impl RecordRow {
+    pub fn new(external_id: String, data: Value, remote_updated_at: Option<DateTime<Utc>>) -> Self {
+        let data_text = data.to_string();
+        RecordRow {
+            external_id,
+            content_hash: sha256_hex(data_text.as_bytes()),
+            data,
+            data_text,
+            remote_updated_at,
+        }
+    }
 }
 
 /// Rows per statement: SQLite takes at most 32,766 bound values in one.
@@ -203,7 +219,7 @@ async fn upsert_chunk(
                     .push_bind(fen(d, "amounts.totalAmount").unwrap_or_default());
             }
         }
-        b.push_bind(r.data.to_string())
+        b.push_bind(r.data_text.clone())
             .push_bind(r.content_hash.clone())
             .push_bind(r.remote_updated_at.map(fmt_time))
             .push_bind(stamp.clone());
