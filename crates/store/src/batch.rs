@@ -154,10 +154,13 @@ fn exec<'c>(
 async fn run(db: Db, mut queue: mpsc::Receiver<Work>) {
     let mut batch: Vec<Work> = Vec::with_capacity(MAX_BATCH);
     while queue.recv_many(&mut batch, MAX_BATCH).await > 0 {
-        let (mut sales, mut jobs) = (Vec::new(), Vec::new());
+        let (mut rows, mut sales, mut jobs) = (Vec::new(), Vec::new(), Vec::new());
         for work in batch.drain(..) {
             match work {
-                Work::Sale(sale) => sales.push(sale),
+                Work::Sale(Sale { row, reply }) => {
+                    rows.push(row);
+                    sales.push(reply);
+                }
                 Work::Job(job) => jobs.push(job),
             }
         }
@@ -166,7 +169,6 @@ async fn run(db: Db, mut queue: mpsc::Receiver<Work>) {
         let (sale_outcomes, commit_error) = match db.write().await {
             Ok(mut tx) => {
                 // Sales first, so a refund queued beside its sale finds it.
-                let rows: Vec<NewPosRow> = sales.iter().map(|s| s.row.clone()).collect();
                 let outcomes = pos::insert_many(&mut tx, &rows).await;
                 for job in jobs.drain(..) {
                     finishers.push(job(Some(&mut tx)).await);
@@ -205,15 +207,15 @@ async fn run(db: Db, mut queue: mpsc::Receiver<Work>) {
         }
         match (sale_outcomes, commit_error) {
             (Some(outcomes), None) => {
-                for (sale, outcome) in sales.into_iter().zip(outcomes) {
-                    let _ = sale.reply.send(Ok(outcome));
+                for (reply, outcome) in sales.into_iter().zip(outcomes) {
+                    let _ = reply.send(Ok(outcome));
                 }
             }
             (_, error) => {
                 let error =
                     error.unwrap_or_else(|| AppError::internal("the sales were not stored"));
-                for sale in sales {
-                    let _ = sale.reply.send(Err(error.clone()));
+                for reply in sales {
+                    let _ = reply.send(Err(error.clone()));
                 }
             }
         }
