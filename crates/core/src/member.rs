@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use specta::Type;
 use uuid::Uuid;
 
-use crate::error::{AppError, Rule, Violations};
+use crate::error::{AppError, Violations};
 use crate::money::Money;
 use crate::pos::RecordSyncStatus;
 use crate::validate;
@@ -61,16 +61,7 @@ impl MemberInput {
             validate::max_len(&mut v, "name", n, 100);
         }
         validate::range(&mut v, "points", self.points, 0, 1_000_000_000, "");
-        if self.balance.is_negative() {
-            v.push(
-                "balance",
-                Rule::OutOfRange {
-                    min: 0,
-                    max: i64::MAX,
-                },
-                "balance must not be negative",
-            );
-        }
+        validate::non_negative(&mut v, "balance", self.balance);
         v.into_result()
     }
 }

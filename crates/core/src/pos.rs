@@ -195,16 +195,7 @@ impl PosTransactionInput {
             ("discount", self.discount),
             ("total", self.total),
         ] {
-            if m.is_negative() {
-                v.push(
-                    field,
-                    Rule::OutOfRange {
-                        min: 0,
-                        max: i64::MAX,
-                    },
-                    format!("{field} must not be negative"),
-                );
-            }
+            validate::non_negative(&mut v, field, m);
         }
         check_total(&mut v, subtotal, &[self.tax], self.discount, self.total);
         for (i, item) in self.items.iter().enumerate() {
@@ -217,16 +208,7 @@ impl PosTransactionInput {
                 100_000,
                 "",
             );
-            if item.price.is_negative() {
-                v.push(
-                    format!("items[{i}].price"),
-                    Rule::OutOfRange {
-                        min: 0,
-                        max: i64::MAX,
-                    },
-                    "an item price must not be negative",
-                );
-            }
+            validate::non_negative(&mut v, &format!("items[{i}].price"), item.price);
         }
         if let Some(phone) = self.customer.as_ref().and_then(|c| c.phone.as_deref()) {
             validate::cn_mobile(&mut v, "customer.phone", phone);

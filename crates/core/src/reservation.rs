@@ -242,15 +242,8 @@ impl ReservationInput {
         if let Some(count) = self.customer_count {
             validate::range(&mut v, "customer_count", count, 1, 500, "guests");
         }
-        if self.deposit_amount.is_some_and(Money::is_negative) {
-            v.push(
-                "deposit_amount",
-                Rule::OutOfRange {
-                    min: 0,
-                    max: i64::MAX,
-                },
-                "deposit_amount must not be negative",
-            );
+        if let Some(deposit) = self.deposit_amount {
+            validate::non_negative(&mut v, "deposit_amount", deposit);
         }
         let status = self.status.as_deref().and_then(|s| {
             validate::one_of(&mut v, "status", s, ReservationStatus::NAMES);

@@ -184,16 +184,7 @@ impl SupplierOrderInput {
             ("shipping", self.shipping),
             ("total", self.total),
         ] {
-            if m.is_negative() {
-                v.push(
-                    field,
-                    Rule::OutOfRange {
-                        min: 0,
-                        max: i64::MAX,
-                    },
-                    format!("{field} must not be negative"),
-                );
-            }
+            validate::non_negative(&mut v, field, m);
         }
         check_total(
             &mut v,

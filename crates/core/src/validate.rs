@@ -2,8 +2,23 @@
 //! the rule, so the caller can show it next to the field.
 
 use crate::error::{Rule, Violations};
+use crate::money::Money;
 
 /// Trims and requires a non-empty value of at most `max` characters.
+/// Amounts of money that cannot be below zero (prices, totals, balances, deposits).
+pub fn non_negative(v: &mut Violations, field: &str, amount: Money) {
+    if amount.is_negative() {
+        v.push(
+            field,
+            Rule::OutOfRange {
+                min: 0,
+                max: i64::MAX,
+            },
+            format!("{field} must not be negative"),
+        );
+    }
+}
+
 pub fn required_text(v: &mut Violations, field: &str, value: &str, max: u32) {
     if value.trim().is_empty() {
         v.push(field, Rule::Required, format!("{field} is required"));
