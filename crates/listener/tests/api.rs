@@ -130,14 +130,14 @@ async fn sync_logs_show_each_push_of_a_system() {
     h.post(
         &format!("pos/{a}/transactions"),
         &h.admin,
-        &pos_sale("TXN-A-2", 10.0),
+        &pos_sale("TXN-A-2", "10.00"),
     )
     .await
     .expect(201);
     h.post(
         &format!("pos/{b}/transactions"),
         &h.admin,
-        &pos_sale("TXN-B-1", 5.0),
+        &pos_sale("TXN-B-1", "5.00"),
     )
     .await
     .expect(201);

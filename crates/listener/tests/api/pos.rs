@@ -238,7 +238,7 @@ async fn a_push_needs_a_known_live_token() {
         )
         .await
         .expect("add token");
-    h.post(&path(pos), &created.token, &pos_sale("TXN-LIVE", 1.0))
+    h.post(&path(pos), &created.token, &pos_sale("TXN-LIVE", "1.00"))
         .await
         .expect(201);
     h.services
@@ -246,7 +246,7 @@ async fn a_push_needs_a_known_live_token() {
         .await
         .expect("revoke");
     let revoked = h
-        .post(&path(pos), &created.token, &pos_sale("TXN-REVOKED", 1.0))
+        .post(&path(pos), &created.token, &pos_sale("TXN-REVOKED", "1.00"))
         .await;
     revoked.problem(401);
     assert_eq!(revoked.header("www-authenticate"), Some("Bearer"));
@@ -300,7 +300,7 @@ async fn a_token_over_its_rate_limit_gets_429_with_retry_after() {
     let slow = h.token(Role::Staff, None, Some(2)).await;
     let mut sends = Vec::new();
     for i in 0..8 {
-        let body = pos_sale(&format!("TXN-BURST-{i}"), 1.0);
+        let body = pos_sale(&format!("TXN-BURST-{i}"), "1.00");
         let (h, slow) = (&h, &slow);
         sends.push(async move { h.post(&path(pos), slow, &body).await });
     }
@@ -326,11 +326,11 @@ async fn a_token_over_its_rate_limit_gets_429_with_retry_after() {
         "a 429 stores nothing"
     );
     // Another token is not slowed down by this one's bucket.
-    h.post(&path(pos), &h.admin, &pos_sale("TXN-OTHER", 1.0))
+    h.post(&path(pos), &h.admin, &pos_sale("TXN-OTHER", "1.00"))
         .await
         .expect(201);
     tokio::time::sleep(std::time::Duration::from_secs(wait)).await;
-    h.post(&path(pos), &slow, &pos_sale("TXN-AFTER-WAIT", 1.0))
+    h.post(&path(pos), &slow, &pos_sale("TXN-AFTER-WAIT", "1.00"))
         .await
         .expect(201);
 }
@@ -340,7 +340,7 @@ async fn refunds_reverse_a_received_sale_and_never_more_than_is_left() {
     let h = host().await;
     let pos = h.system("pos", "POS").await;
     h.post(&path(pos), &h.admin, &pos_seed()).await.expect(201);
-    let refund = |id: &str, original: Option<&str>, total: f64| {
+    let refund = |id: &str, original: Option<&str>, total: &str| {
         let mut body = pos_sale(id, total);
         body["type"] = json!("refund");
         if let Some(original) = original {
@@ -353,19 +353,19 @@ async fn refunds_reverse_a_received_sale_and_never_more_than_is_left() {
         .post(
             &path(pos),
             &h.admin,
-            &refund("RF-1", Some("TXN-2024-001"), 96.80),
+            &refund("RF-1", Some("TXN-2024-001"), "96.80"),
         )
         .await;
     first.expect(201);
     assert_eq!(first.body["duplicate"], json!(false));
 
-    h.post(&path(pos), &h.admin, &refund("RF-2", None, 1.0))
+    h.post(&path(pos), &h.admin, &refund("RF-2", None, "1.00"))
         .await
         .problem_naming(422, "original_transaction_id", "required");
     h.post(
         &path(pos),
         &h.admin,
-        &refund("RF-3", Some("TXN-NEVER-SEEN"), 1.0),
+        &refund("RF-3", Some("TXN-NEVER-SEEN"), "1.00"),
     )
     .await
     .problem_naming(422, "original_transaction_id", "format");
@@ -373,26 +373,26 @@ async fn refunds_reverse_a_received_sale_and_never_more_than_is_left() {
     h.post(
         &path(pos),
         &h.admin,
-        &refund("RF-4", Some("TXN-2024-001"), 200.01),
+        &refund("RF-4", Some("TXN-2024-001"), "200.01"),
     )
     .await
     .problem_naming(422, "total", "out_of_range");
     h.post(
         &path(pos),
         &h.admin,
-        &refund("RF-5", Some("TXN-2024-001"), 200.00),
+        &refund("RF-5", Some("TXN-2024-001"), "200.00"),
     )
     .await
     .expect(201);
     h.post(
         &path(pos),
         &h.admin,
-        &refund("RF-6", Some("TXN-2024-001"), 0.01),
+        &refund("RF-6", Some("TXN-2024-001"), "0.01"),
     )
     .await
     .problem_naming(422, "total", "out_of_range");
     // A refund cannot itself be reversed.
-    h.post(&path(pos), &h.admin, &refund("RF-7", Some("RF-1"), 1.0))
+    h.post(&path(pos), &h.admin, &refund("RF-7", Some("RF-1"), "1.00"))
         .await
         .problem_naming(422, "original_transaction_id", "format");
 
@@ -423,7 +423,7 @@ async fn a_token_bound_to_a_system_is_refused_elsewhere() {
     h.post(&path(other), &bound, &pos_seed()).await.problem(403);
     assert_nothing_stored(&h, other).await;
     h.post(&path(own), &bound, &pos_seed()).await.expect(201);
-    h.post(&path(other), &h.admin, &pos_sale("TXN-OTHER", 3.0))
+    h.post(&path(other), &h.admin, &pos_sale("TXN-OTHER", "3.00"))
         .await
         .expect(201);
 

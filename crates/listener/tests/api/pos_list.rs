@@ -43,14 +43,14 @@ async fn filters_by_store_status_type_and_time() {
     let b = h
         .system_with("pos", "POS B", "store-002", &[], json!({}))
         .await;
-    push(&h, a, at(pos_sale("S1", 100.0), "2024-02-15T12:00:00")).await;
-    push(&h, a, at(pos_sale("S2", 50.0), "2024-02-16T12:00:00")).await;
-    let mut refund = at(pos_sale("R1", 10.0), "2024-02-16T13:00:00");
+    push(&h, a, at(pos_sale("S1", "100.00"), "2024-02-15T12:00:00")).await;
+    push(&h, a, at(pos_sale("S2", "50.00"), "2024-02-16T12:00:00")).await;
+    let mut refund = at(pos_sale("R1", "10.00"), "2024-02-16T13:00:00");
     refund["type"] = json!("refund");
     refund["original_transaction_id"] = json!("S1");
     push(&h, a, refund).await;
     // An explicit offset is kept; no offset is the store's local time (UTC+8).
-    push(&h, b, at(pos_sale("S3", 20.0), "2024-02-15T01:00:00Z")).await;
+    push(&h, b, at(pos_sale("S3", "20.00"), "2024-02-15T01:00:00Z")).await;
 
     let staff = h.token_for(Role::Staff).await;
     let query = |q: &'static str| {
@@ -149,9 +149,9 @@ async fn cursor_paging_returns_every_row_exactly_once_newest_first() {
     let pos = h.system("pos", "POS").await;
     let other = h.system("pos", "POS 2").await;
     for i in 0..23 {
-        push(&h, pos, pos_sale(&format!("TXN-{i:02}"), 1.0)).await;
+        push(&h, pos, pos_sale(&format!("TXN-{i:02}"), "1.00")).await;
     }
-    push(&h, other, pos_sale("TXN-ELSEWHERE", 1.0)).await;
+    push(&h, other, pos_sale("TXN-ELSEWHERE", "1.00")).await;
 
     let stored: BTreeSet<String> = h
         .stored_pos(pos)

@@ -430,7 +430,8 @@ pub fn pos_seed() -> Value {
 }
 
 /// A sale of `total` yuan (no tax, no discount) with this id.
-pub fn pos_sale(transaction_id: &str, total: f64) -> Value {
+/// Amounts go as decimal text, exact to the fen (never a float).
+pub fn pos_sale(transaction_id: &str, total: &str) -> Value {
     json!({
         "transaction_id": transaction_id,
         "type": "sale",
