@@ -52,8 +52,13 @@ fn from_row(row: &SqliteRow) -> Result<Reservation, AppError> {
     })
 }
 
-/// Inserts, or replaces every column by local id (the content hash is kept apart).
-pub async fn upsert(conn: &mut SqliteConnection, v: &Reservation) -> Result<(), AppError> {
+/// Inserts, or replaces every column by local id. `content_hash` is the hash of the last
+/// platform report applied; `None` (a front-desk change) keeps the stored one.
+pub async fn upsert(
+    conn: &mut SqliteConnection,
+    v: &Reservation,
+    content_hash: Option<&str>,
+) -> Result<(), AppError> {
     let updates = COLUMNS
         .split(',')
         .map(str::trim)
@@ -62,9 +67,10 @@ pub async fn upsert(conn: &mut SqliteConnection, v: &Reservation) -> Result<(), 
         .collect::<Vec<_>>()
         .join(", ");
     sqlx::query(&format!(
-        "INSERT INTO reservations ({COLUMNS}) VALUES \
-         (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) \
-         ON CONFLICT (id) DO UPDATE SET {updates}"
+        "INSERT INTO reservations ({COLUMNS}, content_hash) VALUES \
+         (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, \
+         coalesce(?, '')) \
+         ON CONFLICT (id) DO UPDATE SET {updates}, content_hash = coalesce(?, content_hash)"
     ))
     .bind(v.id.to_string())
     .bind(v.system_id.to_string())
@@ -94,26 +100,37 @@ pub async fn upsert(conn: &mut SqliteConnection, v: &Reservation) -> Result<(), 
     .bind(v.synced_at.map(fmt_time))
     .bind(fmt_time(v.created_at))
     .bind(fmt_time(v.updated_at))
+    .bind(content_hash)
+    .bind(content_hash)
     .execute(conn)
     .await
     .map_err(db_error)?;
     Ok(())
 }
 
+/// The reservation with this platform id in this system, and the hash of the last
+/// platform report applied to it.
 pub async fn find(
     conn: &mut SqliteConnection,
     system_id: Uuid,
     reservation_id: &str,
-) -> Result<Option<Reservation>, AppError> {
-    let sql =
-        format!("SELECT {COLUMNS} FROM reservations WHERE system_id = ? AND reservation_id = ?");
+) -> Result<Option<(Reservation, String)>, AppError> {
+    let sql = format!(
+        "SELECT {COLUMNS}, content_hash FROM reservations WHERE system_id = ? AND reservation_id = ?"
+    );
     let row = sqlx::query(&sql)
         .bind(system_id.to_string())
         .bind(reservation_id)
         .fetch_optional(conn)
         .await
         .map_err(db_error)?;
-    row.as_ref().map(from_row).transpose()
+    match row {
+        Some(row) => {
+            let hash = Reader::new(&row, "reservations").text("content_hash")?;
+            Ok(Some((from_row(&row)?, hash)))
+        }
+        None => Ok(None),
+    }
 }
 
 /// Reservations with this platform id in any system, or with this local id (at most a
@@ -171,27 +188,4 @@ pub async fn list(
         q.push(" AND reservation_date <= ").push_bind(fmt_time(to));
     }
     fetch_page(conn, q, page, from_row, |r| r.id).await
-}
-
-/// The hash of the last platform report applied (a repeat of it changes nothing).
-pub async fn content_hash(conn: &mut SqliteConnection, id: Uuid) -> Result<String, AppError> {
-    sqlx::query_scalar("SELECT content_hash FROM reservations WHERE id = ?")
-        .bind(id.to_string())
-        .fetch_one(conn)
-        .await
-        .map_err(db_error)
-}
-
-pub async fn set_content_hash(
-    conn: &mut SqliteConnection,
-    id: Uuid,
-    hash: &str,
-) -> Result<(), AppError> {
-    sqlx::query("UPDATE reservations SET content_hash = ? WHERE id = ?")
-        .bind(hash)
-        .bind(id.to_string())
-        .execute(conn)
-        .await
-        .map_err(db_error)?;
-    Ok(())
 }

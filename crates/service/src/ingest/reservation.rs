@@ -114,7 +114,7 @@ impl Services {
         }
         current.sync_status = RecordSyncStatus::Pending;
         current.updated_at = at;
-        repo::upsert(&mut tx, &current).await?;
+        repo::upsert(&mut tx, &current, None).await?;
         outbox::append(
             &mut tx,
             current.system_id,
@@ -196,8 +196,8 @@ pub(crate) async fn apply(
         _ => valid.status,
     };
     let (reservation, created, was) = match existing {
-        Some(stored) => {
-            if stored_hash(conn, stored.id).await? == hash {
+        Some((stored, stored_hash)) => {
+            if stored_hash == hash {
                 return Ok(Applied {
                     record_id: stored.id,
                     created: false,
@@ -224,8 +224,7 @@ pub(crate) async fn apply(
             None,
         ),
     };
-    repo::upsert(conn, &reservation).await?;
-    set_hash(conn, reservation.id, &hash).await?;
+    repo::upsert(conn, &reservation, Some(&hash)).await?;
     let action = if created {
         SyncAction::Create
     } else {
@@ -371,14 +370,6 @@ fn merge(
     r.synced_at = Some(at);
     r.updated_at = at;
     r
-}
-
-async fn stored_hash(conn: &mut SqliteConnection, id: Uuid) -> Result<String, AppError> {
-    repo::content_hash(conn, id).await
-}
-
-async fn set_hash(conn: &mut SqliteConnection, id: Uuid, hash: &str) -> Result<(), AppError> {
-    repo::set_content_hash(conn, id, hash).await
 }
 
 /// Parses a reservation payload (webhook data or sync body) for `apply`.
