@@ -19,12 +19,12 @@ import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { remote } from "webdriverio";
+import { driver, sel, TIMEOUT } from "./driver.mjs";
 
 const APP = process.env.STORELINK_APP;
 const DATA_DIR = process.env.STORELINK_DATA_DIR;
 const SHOT_DIR = process.env.E2E_SCREENSHOT_DIR;
 
-const TIMEOUT = 15_000;
 /** The same administrator systems.test.mjs creates. */
 const ADMIN = { username: "admin", password: "Adm1n-pass!" };
 const TOKEN_NAME = "e2e-terminal";
@@ -42,57 +42,10 @@ let secret = "";
 /** Set once the listener was turned on, so that a failure later turns it off again. */
 let listenerOn = false;
 
-const sel = (testid) => `[data-testid="${testid}"]`;
-
-async function find(testid) {
-  const el = await browser.$(sel(testid));
-  await el.waitForDisplayed({ timeout: TIMEOUT, timeoutMsg: `${testid} not displayed` });
-  return el;
-}
-
-async function click(testid) {
-  const el = await find(testid);
-  await el.waitForClickable({ timeout: TIMEOUT, timeoutMsg: `${testid} not clickable` });
-  await el.click();
-}
-
-/**
- * Sets an input's value the way a user's typing would reach React: through the native value
- * setter plus an `input` event (as in systems.test.mjs).
- */
-async function fill(testid, text) {
-  const el = await find(testid);
-  await browser.execute(
-    (node, value) => {
-      const proto =
-        node instanceof HTMLTextAreaElement ? HTMLTextAreaElement.prototype : HTMLInputElement.prototype;
-      Object.getOwnPropertyDescriptor(proto, "value").set.call(node, value);
-      node.dispatchEvent(new Event("input", { bubbles: true }));
-      node.dispatchEvent(new Event("change", { bubbles: true }));
-    },
-    el,
-    text,
-  );
-  await browser.waitUntil(async () => (await el.getValue()) === text, {
-    timeout: TIMEOUT,
-    timeoutMsg: `${testid} did not take the value ${text}`,
-  });
-}
-
-/** Waits until no element carries the testid (counted in the page: no stale elements). */
-async function waitGone(testid) {
-  await browser.waitUntil(
-    async () => (await browser.execute((s) => document.querySelectorAll(s).length, sel(testid))) === 0,
-    { timeout: TIMEOUT, timeoutMsg: `${testid} still present` },
-  );
-}
+const { find, click, fill, waitGone, textOf } = driver(() => browser);
 
 async function exists(testid) {
   return browser.execute((s) => document.querySelector(s) !== null, sel(testid));
-}
-
-async function textOf(testid) {
-  return (await find(testid)).getText();
 }
 
 /** An attribute of the first element with the testid, read in the page (null if none). */

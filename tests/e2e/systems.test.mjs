@@ -15,13 +15,13 @@ import { mkdirSync } from "node:fs";
 import http from "node:http";
 import path from "node:path";
 import { remote } from "webdriverio";
+import { driver, sel, TIMEOUT } from "./driver.mjs";
 
 const APP = process.env.STORELINK_APP;
 const DATA_DIR = process.env.STORELINK_DATA_DIR;
 const CLI = process.env.STORELINK_CLI;
 const SHOT_DIR = process.env.E2E_SCREENSHOT_DIR;
 
-const TIMEOUT = 15_000;
 const SYSTEM = "美团POS系统";
 const API_KEY = "e2e-secret-key-123";
 const ADMIN = { username: "admin", password: "Adm1n-pass!" };
@@ -36,60 +36,10 @@ const hits = [];
 let port = 0;
 let failed = false;
 
-const sel = (testid) => `[data-testid="${testid}"]`;
-
-async function find(testid) {
-  const el = await browser.$(sel(testid));
-  await el.waitForDisplayed({ timeout: TIMEOUT, timeoutMsg: `${testid} not displayed` });
-  return el;
-}
-
-async function click(testid) {
-  const el = await find(testid);
-  await el.waitForClickable({ timeout: TIMEOUT, timeoutMsg: `${testid} not clickable` });
-  await el.click();
-}
-
-/**
- * Sets an input's value the way a user's typing would reach React: through the native value
- * setter plus an `input` event. (WebKitWebDriver cannot type CJK text via key events.)
- */
-async function fill(testid, text) {
-  const el = await find(testid);
-  await browser.execute(
-    (node, value) => {
-      const proto =
-        node instanceof HTMLTextAreaElement ? HTMLTextAreaElement.prototype : HTMLInputElement.prototype;
-      Object.getOwnPropertyDescriptor(proto, "value").set.call(node, value);
-      node.dispatchEvent(new Event("input", { bubbles: true }));
-      node.dispatchEvent(new Event("change", { bubbles: true }));
-    },
-    el,
-    text,
-  );
-  await browser.waitUntil(async () => (await el.getValue()) === text, {
-    timeout: TIMEOUT,
-    timeoutMsg: `${testid} did not take the value ${text}`,
-  });
-}
-
-/**
- * Waits until no element carries the testid. Counted in the page itself, so a node that
- * React or antd removes during the check cannot turn into a stale-element error.
- */
-async function waitGone(testid) {
-  await browser.waitUntil(
-    async () => (await browser.execute((s) => document.querySelectorAll(s).length, sel(testid))) === 0,
-    { timeout: TIMEOUT, timeoutMsg: `${testid} still present` },
-  );
-}
+const { find, click, fill, waitGone, textOf } = driver(() => browser);
 
 async function absent(testid) {
   return !(await browser.$(sel(testid)).isExisting());
-}
-
-async function textOf(testid) {
-  return (await find(testid)).getText();
 }
 
 /** Error texts shown under the antd Form.Item that holds the element with this testid. */
