@@ -38,7 +38,7 @@ pub struct Services {
     pub(crate) events: broadcast::Sender<DomainEvent>,
     /// Token (by hash) and system (by id) lookups of the push path.
     pub(crate) tokens_cache: Arc<TtlCache<String, ApiToken>>,
-    pub(crate) systems_cache: Arc<TtlCache<Uuid, ExternalSystem>>,
+    pub(crate) systems_cache: Arc<TtlCache<Uuid, Arc<ExternalSystem>>>,
     pub(crate) engine: Arc<storelink_engine::Engine>,
 }
 

@@ -144,15 +144,16 @@ impl crate::Services {
         &self,
         system_id: &str,
         expected: SystemType,
-    ) -> Result<ExternalSystem, AppError> {
+    ) -> Result<std::sync::Arc<ExternalSystem>, AppError> {
         let not_found = || AppError::not_found(&format!("{expected} system"), system_id);
         let id = Uuid::parse_str(system_id.trim()).map_err(|_| not_found())?;
         let system = match self.systems_cache.get(&id) {
             Some(system) => system,
             None => {
                 let mut conn = self.db.read().await?;
-                let system = systems::get(&mut conn, id).await?.ok_or_else(not_found)?;
-                self.systems_cache.put(id, system.clone());
+                let system =
+                    std::sync::Arc::new(systems::get(&mut conn, id).await?.ok_or_else(not_found)?);
+                self.systems_cache.put(id, std::sync::Arc::clone(&system));
                 system
             }
         };
@@ -210,7 +211,7 @@ impl crate::Services {
         entity: &str,
         system_id: &str,
         expected: SystemType,
-    ) -> Result<ExternalSystem, AppError> {
+    ) -> Result<std::sync::Arc<ExternalSystem>, AppError> {
         self.authorize(actor, op, entity, None).await?;
         let system = self.system_for(system_id, expected).await?;
         actor.require_system(system.id)?;

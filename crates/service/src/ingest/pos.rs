@@ -114,7 +114,7 @@ impl Services {
     /// Refunds and voids are checked against their sale inside the transaction.
     async fn record_reversal(
         &self,
-        system: ExternalSystem,
+        system: std::sync::Arc<ExternalSystem>,
         valid: ValidPosTransaction,
         push: RawPush,
     ) -> Result<Applied, AppError> {
