@@ -195,7 +195,7 @@ export type NewToken = {
  *  Every operation the core performs for a person. Webhook receipt is not here: it
  *  carries no user and is checked by signature instead.
  */
-export type Operation = "systems_view" | "systems_create" | "systems_update" | "systems_delete" | "systems_test" | "pos_transactions_view" | "pos_transactions_create" | "supplier_orders_view" | "supplier_orders_create" | "members_view" | "members_sync" | "reservations_view" | "reservations_sync" | "reservations_update_status" | "sync_logs_view" | "sync_run" | "conflicts_resolve" | "users_view" | "users_manage" | "tokens_manage" | "listener_manage" | "audit_view" | "backups_manage";
+export type Operation = "systems_view" | "systems_create" | "systems_update" | "systems_delete" | "systems_test" | "pos_transactions_view" | "pos_transactions_create" | "supplier_orders_view" | "supplier_orders_create" | "members_view" | "members_sync" | "reservations_view" | "reservations_sync" | "reservations_update_status" | "sync_logs_view" | "sync_run" | "conflicts_resolve" | "erp_records_edit" | "users_view" | "users_manage" | "tokens_manage" | "listener_manage" | "audit_view" | "backups_manage";
 
 /**
  *  One page of a list, newest first. `next_cursor` continues after the last item; it is

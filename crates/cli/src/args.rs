@@ -46,9 +46,17 @@ pub enum Command {
     /// Local changes waiting for their vendor.
     #[command(subcommand)]
     Outbox(OutboxCommand),
+    /// Records changed here and at the vendor, waiting for a person (strategy `manual`).
+    #[command(subcommand)]
+    Conflicts(ConflictsCommand),
     /// Run a vendor simulator on this machine (tests, demos, benchmarks).
     #[command(subcommand)]
     Simulate(SimulateCommand),
+    /// Systems' latest health snapshots (taken every 5 minutes while `serve` runs).
+    Health {
+        /// One system (default: every system with a snapshot).
+        system_id: Option<String>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -65,6 +73,32 @@ pub enum OutboxCommand {
     },
     /// Put a dead entry back in line now.
     Retry { id: String },
+    /// Send what is due now instead of at the dispatcher's next turn.
+    Send,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConflictsCommand {
+    /// Conflicts with their differing fields, newest first.
+    List {
+        #[arg(long)]
+        system: Option<String>,
+        /// open or resolved (default: open).
+        #[arg(long, default_value = "open")]
+        status: String,
+        #[arg(long, default_value_t = 50)]
+        limit: u32,
+    },
+    /// Settle one: keep one side whole, or choose each differing field.
+    Resolve {
+        id: String,
+        /// local (our change is sent to the vendor) or remote (the vendor's version is taken).
+        #[arg(long, conflicts_with = "field")]
+        keep: Option<String>,
+        /// PATH=local or PATH=remote, once per differing field (`--field name=remote`).
+        #[arg(long)]
+        field: Vec<String>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -245,6 +279,13 @@ pub struct SettingArgs {
     /// Seconds between syncs, 30 to 86400.
     #[arg(long)]
     pub sync_interval: Option<i64>,
+    /// Sync on a cron schedule instead of the interval, in the store's local time: 5 fields
+    /// (`*/15 * * * *`) or 6 with seconds first. Kept as `config.sync_cron`.
+    #[arg(long, value_name = "EXPR", conflicts_with = "no_cron")]
+    pub cron: Option<String>,
+    /// Remove the cron schedule: sync every --sync-interval again.
+    #[arg(long)]
+    pub no_cron: bool,
     /// Read the API key from the first line of standard input.
     #[arg(long)]
     pub api_key_stdin: bool,

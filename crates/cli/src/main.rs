@@ -3,7 +3,9 @@
 
 mod args;
 mod bench;
+mod conflicts;
 mod output;
+mod progress;
 mod serve;
 mod simulate;
 
@@ -115,7 +117,15 @@ async fn dispatch(
         Command::Bench(_) => Ok(()),
         Command::Sync(cmd) => sync(cmd, services, actor, out).await,
         Command::Outbox(cmd) => outbox(cmd, services, actor, out).await,
+        Command::Conflicts(cmd) => conflicts::run(cmd, services, actor, out).await,
         Command::Simulate(_) => Ok(()),
+        Command::Health { system_id } => match system_id {
+            Some(id) => {
+                let health = services.system_health(actor, &id, None).await?;
+                out.health(&health.latest.into_iter().collect::<Vec<_>>())
+            }
+            None => out.health(&services.latest_health(actor).await?),
+        },
     }
 }
 
@@ -145,6 +155,7 @@ async fn outbox(
             out.outbox(&page.items)
         }
         OutboxCommand::Retry { id } => out.outbox(&[services.retry_outbox(actor, &id).await?]),
+        OutboxCommand::Send => out.dispatched(&services.dispatch_outbox(actor).await?),
     }
 }
 
@@ -163,9 +174,13 @@ async fn sync(
             system_id,
             stream,
             mode,
-            wait: _,
+            wait,
         } => {
-            let task = services.run_sync(actor, &system_id, &stream, &mode).await?;
+            let task = if wait && std::io::stdout().is_terminal() {
+                progress::run_sync(services, actor, &system_id, &stream, &mode).await?
+            } else {
+                services.run_sync(actor, &system_id, &stream, &mode).await?
+            };
             out.tasks(&[task])
         }
         SyncCommand::Tasks { system, limit } => {
@@ -306,7 +321,8 @@ async fn systems(
     match cmd {
         SystemsCommand::Add(a) => {
             let settings = a.settings;
-            let (config, secrets) = (settings.config_json()?, settings.secrets()?);
+            let config = settings.with_cron(settings.config_json()?);
+            let secrets = settings.secrets()?;
             let input = NewSystem {
                 name: a.name,
                 system_type: a.system_type,
@@ -367,7 +383,13 @@ async fn systems(
         }
         SystemsCommand::Update(u) => {
             let settings = u.settings;
-            let (config, secrets) = (settings.config_json()?, settings.secrets()?);
+            let mut config = settings.config_json()?;
+            if config.is_none() && (settings.cron.is_some() || settings.no_cron) {
+                // A patch's config replaces the whole object: change the saved one.
+                config = Some(services.get_system(actor, &u.id).await?.config);
+            }
+            let config = settings.with_cron(config);
+            let secrets = settings.secrets()?;
             let patch = SystemPatch {
                 name: u.name,
                 provider: u.provider,
@@ -401,6 +423,28 @@ impl SettingArgs {
                 })
             })
             .transpose()
+    }
+
+    /// `config` with `--cron` set into it or `--no-cron` taken out of it (an empty `--cron`
+    /// also clears). A config that is not an object is left for validation to refuse.
+    fn with_cron(&self, config: Option<serde_json::Value>) -> Option<serde_json::Value> {
+        if self.cron.is_none() && !self.no_cron {
+            return config;
+        }
+        let mut config = config.unwrap_or_else(|| serde_json::json!({}));
+        if let Some(map) = config.as_object_mut() {
+            let key = storelink_core::sync_cron::KEY.to_owned();
+            match self
+                .cron
+                .as_deref()
+                .map(str::trim)
+                .filter(|c| !c.is_empty())
+            {
+                Some(expr) => map.insert(key, expr.into()),
+                None => map.remove(&key),
+            };
+        }
+        Some(config)
     }
 
     /// The API key, when asked to read it from standard input.

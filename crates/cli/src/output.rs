@@ -5,6 +5,7 @@
 use std::process::ExitCode;
 
 use serde::Serialize;
+use storelink_core::health::HealthSnapshot;
 use storelink_core::inbox::InboxEvent;
 use storelink_core::ingest::IngestReply;
 use storelink_core::outbox::OutboxEntry;
@@ -23,8 +24,28 @@ fn to_json(value: &impl Serialize) -> Result<String, AppError> {
     serde_json::to_string_pretty(value).map_err(AppError::internal)
 }
 
+/// `every 300 s`, or the cron schedule with the offset it is read in.
+fn schedule(s: &ExternalSystem) -> String {
+    match s
+        .config
+        .get(storelink_core::sync_cron::KEY)
+        .and_then(serde_json::Value::as_str)
+        .filter(|c| !c.trim().is_empty())
+    {
+        Some(cron) => format!(
+            "cron `{cron}` (UTC{})",
+            storelink_core::vendor_time::offset_of_config(&s.config)
+        ),
+        None => format!("every {} s", s.sync_interval),
+    }
+}
+
 impl Output {
-    fn print(&self, value: &impl Serialize, text: impl FnOnce() -> String) -> Result<(), AppError> {
+    pub fn print(
+        &self,
+        value: &impl Serialize,
+        text: impl FnOnce() -> String,
+    ) -> Result<(), AppError> {
         if self.json {
             println!("{}", to_json(value)?);
         } else {
@@ -47,9 +68,9 @@ impl Output {
                     s.api_endpoint.as_deref().unwrap_or("-")
                 ),
                 format!(
-                    "sync:          {} every {} s",
+                    "sync:          {} {}",
                     if s.sync_enabled { "on" } else { "off" },
-                    s.sync_interval
+                    schedule(s)
                 ),
                 format!(
                     "secrets saved: {}",
@@ -264,6 +285,49 @@ impl Output {
                             .as_deref()
                             .map(|m| format!("  ({m})"))
                             .unwrap_or_default()
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join("\n")
+        })
+    }
+
+    pub fn dispatched(&self, r: &storelink_service::DispatchReport) -> Result<(), AppError> {
+        self.print(r, || {
+            format!(
+                "delivered {}, retrying {}, dead {}, waiting for a connector {}, cancelled {}",
+                r.delivered, r.retrying, r.dead, r.waiting, r.cancelled
+            )
+        })
+    }
+
+    pub fn health(&self, list: &[HealthSnapshot]) -> Result<(), AppError> {
+        self.print(&list, || {
+            if list.is_empty() {
+                return "no health snapshots yet (taken every 5 minutes while \
+                        `storelink serve` or the app runs)"
+                    .to_owned();
+            }
+            list.iter()
+                .map(|s| {
+                    let rate = s
+                        .success_permille
+                        .map_or_else(|| "-".to_owned(), |p| format!("{}.{}%", p / 10, p % 10));
+                    let p95 = s
+                        .p95_latency_ms
+                        .map_or_else(|| "-".to_owned(), |ms| format!("{ms} ms"));
+                    format!(
+                        "{}  score {:>3}  ok {:>6} of {:<5} p95 {:>8}  failing {:<3} \
+                         outbox {} ({} dead)  at {}",
+                        s.system_id,
+                        s.score,
+                        rate,
+                        s.outcomes_24h,
+                        p95,
+                        s.consecutive_failures,
+                        s.outbox_backlog,
+                        s.outbox_dead,
+                        s.taken_at.format("%Y-%m-%d %H:%M:%S"),
                     )
                 })
                 .collect::<Vec<_>>()

@@ -40,8 +40,17 @@ pub async fn run(services: &Services, args: ServeArgs, out: &Output) -> Result<(
     let mut events = services.subscribe();
     tokio::spawn(async move {
         while let Ok(event) = events.recv().await {
-            if !matches!(event, DomainEvent::PosTransactionRecorded { .. }) {
-                tracing::info!(?event, "event");
+            match event {
+                DomainEvent::Alert { alert } => {
+                    tracing::warn!(
+                        kind = %alert.kind,
+                        system = %alert.system_id,
+                        "{}",
+                        alert.message
+                    );
+                }
+                DomainEvent::PosTransactionRecorded { .. } => {}
+                event => tracing::info!(?event, "event"),
             }
         }
     });

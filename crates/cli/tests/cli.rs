@@ -403,3 +403,71 @@ fn unreadable_database_is_refused_untouched() {
     assert!(run.stderr.contains("database refused"), "{}", run.stderr);
     assert_eq!(std::fs::read(&db).expect("read"), junk);
 }
+
+#[test]
+fn a_cron_schedule_is_checked_set_kept_beside_config_and_cleared() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    let add = |cron: &str| {
+        storelink(
+            d,
+            &[
+                "--json",
+                "systems",
+                "add",
+                "--name",
+                "ERP",
+                "--type",
+                "erp",
+                "--provider",
+                "custom",
+                "--config",
+                r#"{"username":"u"}"#,
+                "--cron",
+                cron,
+            ],
+            None,
+            &[],
+        )
+    };
+    let run = add("61 * * * *");
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    let err: Value = serde_json::from_str(&run.stderr).expect("JSON error on stderr");
+    assert_eq!(err["errors"][0]["field"], "config.sync_cron");
+    assert!(
+        err["errors"][0]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("out of bounds")),
+        "{err}"
+    );
+
+    let added = json(&add("*/15 * * * *"));
+    assert_eq!(
+        added["config"],
+        serde_json::json!({"username": "u", "sync_cron": "*/15 * * * *"})
+    );
+    let id = added["id"].as_str().expect("id").to_owned();
+    let updated = json(&storelink(
+        d,
+        &["--json", "systems", "update", &id, "--cron", "0 2 * * *"],
+        None,
+        &[],
+    ));
+    assert_eq!(
+        updated["config"],
+        serde_json::json!({"username": "u", "sync_cron": "0 2 * * *"})
+    );
+    let shown = storelink(d, &["systems", "show", &id], None, &[]);
+    assert!(
+        shown.stdout.contains("cron `0 2 * * *`"),
+        "{}",
+        shown.stdout
+    );
+    let cleared = json(&storelink(
+        d,
+        &["--json", "systems", "update", &id, "--no-cron"],
+        None,
+        &[],
+    ));
+    assert_eq!(cleared["config"], serde_json::json!({"username": "u"}));
+}

@@ -45,6 +45,10 @@ pub const STREAMS: &[StreamSpec] = &[
     },
 ];
 
+/// Fields the ERP sets itself; a pushed local change never carries them (an old `version`
+/// would make the ERP refuse the change, and the strategy already decided it should win).
+const VENDOR_OWNED: &[&str] = &["id", "updated_at", "created_at", "version"];
+
 /// The shipped mapping, vendor field → seed 004 model field, one per stream.
 pub fn default_mapping(stream: &str) -> FieldMapping {
     match stream {
@@ -534,6 +538,24 @@ impl Connector for CustomErp {
                 "customer.create" => (Method::POST, "/customers".to_owned()),
                 "customer.update" => {
                     let id = p["externalId"].as_str().unwrap_or_default();
+                    // A local edit carries the whole record in our model (`record`): it is
+                    // sent in the ERP's field names. Otherwise the body is the ERP's already.
+                    if let Some(record) = p.get("record") {
+                        let body = self
+                            .mapping("customers")
+                            .map(|m| m.reverse(record, VENDOR_OWNED))
+                            .unwrap_or_default();
+                        return self
+                            .call(
+                                Method::PUT,
+                                &format!("/customers/{id}"),
+                                &[],
+                                Some(&body),
+                                key,
+                            )
+                            .await
+                            .map(|(_, body)| body);
+                    }
                     (Method::PUT, format!("/customers/{id}"))
                 }
                 other => {

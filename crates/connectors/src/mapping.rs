@@ -176,6 +176,24 @@ impl CompiledMapping {
         }
         out
     }
+
+    /// The vendor's shape of one of our records, for pushing a local change back: every
+    /// mapped field that has a value, except the vendor-owned ones named in `skip` (its id,
+    /// change time, version), which the vendor sets itself.
+    pub fn reverse(&self, ours: &Value, skip: &[&str]) -> Value {
+        let mut out = Value::Object(Map::new());
+        for (target, from) in &self.steps {
+            let vendor_owned =
+                matches!(from.as_slice(), [Step::Key(k)] if skip.contains(&k.as_str()));
+            if vendor_owned {
+                continue;
+            }
+            if let Some(v) = get(ours, target).filter(|v| !v.is_null()) {
+                set(&mut out, from, v.clone());
+            }
+        }
+        out
+    }
 }
 
 #[cfg(test)]
@@ -194,6 +212,22 @@ mod tests {
         assert_eq!(
             out,
             json!({"externalId": "C1", "contacts": [{"name": "张三"}], "inventory": {"quantity": "12.5"}})
+        );
+    }
+
+    #[test]
+    fn reverse_gives_the_vendor_shape_without_vendor_owned_fields() {
+        let m = FieldMapping::from_pairs(&[
+            ("externalId", "id"),
+            ("name", "name"),
+            ("contacts[0].phone", "contact_phone"),
+            ("metadata.version", "version"),
+        ])
+        .compile();
+        let ours = json!({"externalId": "C1", "name": "李", "contacts": [{"phone": "13800138000"}], "metadata": {"version": 3}});
+        assert_eq!(
+            m.reverse(&ours, &["id", "version"]),
+            json!({"name": "李", "contact_phone": "13800138000"})
         );
     }
 

@@ -151,6 +151,9 @@ pub enum DomainEvent {
         order_number: String,
         status: String,
     },
+    /// A failed sync, a dead outbox entry or a health drop (the alert's own `kind` says
+    /// which; it is nested because `kind` here names the event).
+    Alert { alert: crate::health::Alert },
 }
 
 #[cfg(test)]

@@ -8,11 +8,13 @@ use uuid::Uuid;
 
 use crate::error::ErrorClass;
 
+// `cancelled`: never sent, because a conflict resolution took the vendor's version.
 string_enum!(OutboxStatus {
     Pending => "pending",
     InFlight => "in_flight",
     Done => "done",
     Dead => "dead",
+    Cancelled => "cancelled",
 });
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]

@@ -40,6 +40,7 @@ string_enum!(
     SyncLogsView => "sync_logs_view",
     SyncRun => "sync_run",
     ConflictsResolve => "conflicts_resolve",
+    ErpRecordsEdit => "erp_records_edit",
     UsersView => "users_view",
     UsersManage => "users_manage",
     TokensManage => "tokens_manage",
@@ -59,7 +60,8 @@ const MANAGERS: &[Role] = &[R::Admin, R::StoreManager];
 /// all signed-in users; 创建供应商订单 → admin, store_manager, warehouse_manager; 同步会员数据 →
 /// admin, store_manager, customer_manager. Seed 002: 同步预订数据 → admin, store_manager,
 /// customer_manager; 查看预订列表 → all; 更新预订状态 → admin, store_manager, floor_manager.
-/// The rest follow PRODUCT.md's "who uses it" table.
+/// Editing cached ERP customers (sent back through the outbox) goes with member work:
+/// admin, store_manager, customer_manager. The rest follow PRODUCT.md's "who uses it" table.
 pub fn allowed_roles(op: Operation) -> &'static [Role] {
     match op {
         Op::SystemsView
@@ -80,7 +82,9 @@ pub fn allowed_roles(op: Operation) -> &'static [Role] {
         | Op::TokensManage
         | Op::ListenerManage => MANAGERS,
         Op::SupplierOrdersCreate => &[R::Admin, R::StoreManager, R::WarehouseManager],
-        Op::MembersSync | Op::ReservationsSync => &[R::Admin, R::StoreManager, R::CustomerManager],
+        Op::MembersSync | Op::ReservationsSync | Op::ErpRecordsEdit => {
+            &[R::Admin, R::StoreManager, R::CustomerManager]
+        }
         Op::ReservationsUpdateStatus => &[R::Admin, R::StoreManager, R::FloorManager],
         Op::AuditView | Op::BackupsManage => &[R::Admin],
     }

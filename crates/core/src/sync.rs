@@ -91,6 +91,30 @@ pub struct SyncLog {
     pub created_at: DateTime<Utc>,
 }
 
+impl SyncLog {
+    /// A successful line for one item; callers set the error fields of a failed one.
+    pub fn success(
+        system_id: Uuid,
+        task_id: Option<Uuid>,
+        item_type: &str,
+        item_id: &str,
+        action: SyncAction,
+    ) -> SyncLog {
+        SyncLog {
+            id: crate::ids::new_id(),
+            task_id,
+            system_id,
+            item_type: item_type.to_owned(),
+            item_id: item_id.to_owned(),
+            action,
+            status: SyncItemStatus::Success,
+            error_class: None,
+            error_message: None,
+            created_at: crate::ids::now(),
+        }
+    }
+}
+
 /// Where a stream's sync stopped, saved in the same transaction as the page it follows.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
 pub struct Checkpoint {

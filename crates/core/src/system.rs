@@ -348,6 +348,8 @@ fn split_config(v: &mut Violations, config: Option<Value>) -> SplitConfig {
             }
         }
     }
+    crate::sync_cron::check(v, &out.config);
+    crate::conflict::check_strategy(v, &out.config);
     out
 }
 

@@ -18,6 +18,17 @@ pub fn offset_from_secs(secs: i32) -> FixedOffset {
     FixedOffset::east_opt(secs).unwrap_or(UTC_OFFSET)
 }
 
+/// The store's offset a system's config sets (`utc_offset_minutes`), else China Standard
+/// Time: local times from its vendor and its `sync_cron` are read there.
+pub fn offset_of_config(config: &serde_json::Value) -> FixedOffset {
+    config
+        .get("utc_offset_minutes")
+        .and_then(serde_json::Value::as_i64)
+        .and_then(|m| i32::try_from(m.checked_mul(60)?).ok())
+        .map(offset_from_secs)
+        .unwrap_or_else(china_offset)
+}
+
 const UTC_OFFSET: FixedOffset = match FixedOffset::east_opt(0) {
     Some(o) => o,
     None => panic!("zero is a valid offset"),
@@ -88,5 +99,20 @@ mod tests {
         assert_eq!(z, t);
         assert!(parse("15/02/2024", china_offset()).is_none());
         assert!(parse("2024-02-30T00:00:00", china_offset()).is_none());
+    }
+
+    #[test]
+    fn offset_from_config() {
+        let east = |c: serde_json::Value| offset_of_config(&c).local_minus_utc();
+        assert_eq!(east(serde_json::json!({})), CHINA_OFFSET_SECS);
+        assert_eq!(
+            east(serde_json::json!({"utc_offset_minutes": -300})),
+            -5 * 3600
+        );
+        assert_eq!(
+            east(serde_json::json!({"utc_offset_minutes": "x"})),
+            CHINA_OFFSET_SECS
+        );
+        assert_eq!(east(serde_json::json!({"utc_offset_minutes": 100_000})), 0);
     }
 }

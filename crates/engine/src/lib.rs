@@ -3,10 +3,13 @@
 //! per system, and resume after a crash. Vendor protocols come from the connectors crate.
 
 pub mod breaker;
+pub mod health;
 pub mod outbox;
 mod pull;
+pub mod records;
 pub mod retry;
 mod schedule;
+pub mod timing;
 
 use std::collections::HashMap;
 use std::num::NonZeroU32;
@@ -31,6 +34,8 @@ pub struct Engine {
     keychain: Keychain,
     limiters: Mutex<HashMap<uuid::Uuid, (u32, Arc<DefaultDirectRateLimiter>)>>,
     pub(crate) breakers: breaker::Breakers,
+    pub(crate) timings: Arc<timing::CallTimings>,
+    pub(crate) alerts: health::Alerts,
 }
 
 impl std::fmt::Debug for Engine {
@@ -48,7 +53,15 @@ impl Engine {
             keychain,
             limiters: Mutex::new(HashMap::new()),
             breakers: breaker::Breakers::new(Duration::from_secs(60)),
+            timings: Arc::default(),
+            alerts: health::Alerts::new(health::ALERT_DEDUP),
         }
+    }
+
+    /// How long a repeated alert is held back (tests shorten it).
+    pub fn with_alert_window(mut self, window: Duration) -> Self {
+        self.alerts = health::Alerts::new(window);
+        self
     }
 
     /// How long the breaker first pauses a failing vendor (tests shorten it).
@@ -162,6 +175,11 @@ impl Engine {
             timeout,
             mappings,
         })?;
-        Ok(Box::new(connector))
+        // Every call through it is timed for the system's health.
+        Ok(Box::new(timing::Timed::new(
+            Box::new(connector),
+            system.id,
+            Arc::clone(&self.timings),
+        )))
     }
 }

@@ -19,13 +19,15 @@ pub const MAX_ATTEMPTS: i64 = 10;
 const STUCK_AFTER: chrono::Duration = chrono::Duration::seconds(120);
 
 /// What one pass of the dispatcher did.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 pub struct DispatchReport {
     pub delivered: usize,
     pub retrying: usize,
     pub dead: usize,
     /// Entries of systems no connector can deliver to yet (left pending).
     pub waiting: usize,
+    /// Entries a conflict resolution cancelled before they were sent.
+    pub cancelled: usize,
 }
 
 impl Engine {
@@ -47,6 +49,7 @@ impl Engine {
                 OutboxStatus::Dead => report.dead += 1,
                 OutboxStatus::Pending => report.retrying += 1,
                 OutboxStatus::InFlight => report.waiting += 1,
+                OutboxStatus::Cancelled => report.cancelled += 1,
             }
         }
         Ok(report)
@@ -92,8 +95,11 @@ impl Engine {
         entry.updated_at = now();
         {
             let mut tx = self.db.write().await?;
-            outbox::save(&mut tx, &entry).await?;
+            let claimed = outbox::claim(&mut tx, &entry).await?;
             tx.commit().await.map_err(db_error)?;
+            if !claimed {
+                return Ok(OutboxStatus::Cancelled);
+            }
         }
         let limiter = self.limiter(&system);
         limiter.until_ready().await;
@@ -131,6 +137,9 @@ impl Engine {
         let mut tx = self.db.write().await?;
         outbox::save(&mut tx, &entry).await?;
         tx.commit().await.map_err(db_error)?;
+        if entry.status == OutboxStatus::Dead {
+            self.alert_outbox_dead(&entry);
+        }
         Ok(entry.status)
     }
 }

@@ -23,6 +23,7 @@ use storelink_store::erp_records::{self, ErpTable, RecordRow};
 use storelink_store::{checkpoints, db_error, sync_logs, sync_tasks, systems};
 use uuid::Uuid;
 
+use crate::records;
 use crate::retry::RetryPolicy;
 use crate::Engine;
 
@@ -102,27 +103,6 @@ fn table_of(entity: Entity) -> ErpTable {
 
 fn config_u64(system: &ExternalSystem, key: &str) -> Option<u64> {
     system.config.get(key).and_then(serde_json::Value::as_u64)
-}
-
-fn log(
-    system_id: Uuid,
-    task_id: Uuid,
-    item_type: &str,
-    item_id: &str,
-    action: SyncAction,
-) -> SyncLog {
-    SyncLog {
-        id: new_id(),
-        task_id: Some(task_id),
-        system_id,
-        item_type: item_type.to_owned(),
-        item_id: item_id.to_owned(),
-        action,
-        status: SyncItemStatus::Success,
-        error_class: None,
-        error_message: None,
-        created_at: now(),
-    }
 }
 
 impl Engine {
@@ -206,9 +186,9 @@ impl Engine {
                     }
                     match erp_records::missing_field(table, &record.data) {
                         Some(problem) => {
-                            let mut l = log(
+                            let mut l = SyncLog::success(
                                 system.id,
-                                task_id,
+                                Some(task_id),
                                 item_type,
                                 &record.external_id,
                                 SyncAction::Update,
@@ -255,21 +235,14 @@ impl Engine {
                         .max(i64::try_from(batch.rows.len() + batch.failed.len()).unwrap_or(0));
                 }
                 let mut tx = self.db.write().await?;
-                let actions =
-                    erp_records::upsert_page(&mut tx, table, system.id, &batch.rows).await?;
-                let failed = i64::try_from(batch.failed.len()).unwrap_or(0);
+                let stored =
+                    records::store_page(&mut tx, table, &system, Some(task.id), &batch.rows)
+                        .await?;
+                let failed = i64::try_from(batch.failed.len()).unwrap_or(0) + stored.parked;
                 let mut logs = std::mem::take(&mut batch.failed);
-                for (row, action) in batch.rows.iter().zip(&actions) {
-                    logs.push(log(
-                        system.id,
-                        task.id,
-                        item_type,
-                        &row.external_id,
-                        *action,
-                    ));
-                }
+                logs.extend(stored.logs);
                 sync_logs::insert_many(&mut tx, &logs).await?;
-                task.success_items += i64::try_from(batch.rows.len()).unwrap_or(0);
+                task.success_items += i64::try_from(batch.rows.len()).unwrap_or(0) - stored.parked;
                 task.failed_items += failed;
                 task.total_items = task.total_items.max(task.success_items + task.failed_items);
                 task.updated_at = now();
@@ -490,6 +463,9 @@ impl Engine {
                 .await?;
         }
         tx.commit().await.map_err(db_error)?;
+        if status == SyncTaskStatus::Failed {
+            self.alert_task_failed(system, stream, &task);
+        }
         Ok(task)
     }
 

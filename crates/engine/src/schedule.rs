@@ -1,17 +1,18 @@
-//! What starts syncs besides a person: the system's interval (missed runs after a sleep or
-//! an outage collapse into one, since a run is due when the last one is older than the
-//! interval), and webhook events, each of which pulls the one record it names.
+//! What starts syncs besides a person: the system's interval or cron schedule (missed runs
+//! after a sleep or an outage collapse into one, since a run is due when one slot has
+//! passed since the last sync, however many did), and webhook events, each of which pulls
+//! the one record it names.
 
 use std::sync::Arc;
 use std::time::Duration;
 
-use storelink_connectors::connector::Entity;
+use chrono::{DateTime, Utc};
 use storelink_core::error::AppError;
-use storelink_core::ids::{new_id, now};
+use storelink_core::ids::now;
 use storelink_core::inbox::InboxStatus;
-use storelink_core::sync::{SyncAction, SyncItemStatus, SyncLog, SyncMode, SyncTrigger};
+use storelink_core::sync::{SyncMode, SyncTrigger};
 use storelink_core::system::{ExternalSystem, SystemStatus, SystemType};
-use storelink_core::PageRequest;
+use storelink_core::{sync_cron, vendor_time, PageRequest};
 use storelink_store::erp_records::{self, ErpTable, RecordRow};
 use storelink_store::inbox::{self, InboxFilter};
 use storelink_store::{db_error, sync_logs, systems};
@@ -19,10 +20,22 @@ use storelink_store::{db_error, sync_logs, systems};
 use crate::breaker::Gate;
 use crate::{Engine, SyncRequest};
 
-fn due(system: &ExternalSystem) -> bool {
+/// Whether a system's scheduled sync is due at `at`. With `config.sync_cron`: once the
+/// first occurrence after the last sync (or the system's creation) has come, in the
+/// store's local offset. Otherwise: once the last sync is `sync_interval` old. A cron that
+/// cannot be used (stored before it was checked) falls back to the interval, so the system
+/// keeps syncing.
+fn due(system: &ExternalSystem, at: DateTime<Utc>) -> bool {
+    if let Some(Ok(cron)) = sync_cron::of_config(&system.config) {
+        let offset = vendor_time::offset_of_config(&system.config);
+        let from = system.last_sync_at.unwrap_or(system.created_at);
+        if let Some(next) = cron.next_after(from, offset) {
+            return next <= at;
+        }
+    }
     match system.last_sync_at {
         None => true,
-        Some(last) => now() - last >= chrono::Duration::seconds(system.sync_interval),
+        Some(last) => at - last >= chrono::Duration::seconds(system.sync_interval),
     }
 }
 
@@ -45,7 +58,8 @@ impl Engine {
             systems::sync_enabled(&mut conn).await?
         };
         let mut ran = 0;
-        for system in list.into_iter().filter(due) {
+        let at = now();
+        for system in list.into_iter().filter(|s| due(s, at)) {
             let Ok(connector) = self.connector(&system).await else {
                 continue;
             };
@@ -181,28 +195,8 @@ impl Engine {
         }
         let row = RecordRow::new(record.external_id, record.data, record.updated_at);
         let mut tx = self.db.write().await?;
-        let actions = erp_records::upsert_page(&mut tx, table, system.id, &[row]).await?;
-        let item_type = match table {
-            ErpTable::Customers => Entity::Customers.as_str(),
-            ErpTable::Products => Entity::Products.as_str(),
-            ErpTable::Orders => Entity::Orders.as_str(),
-        };
-        sync_logs::insert(
-            &mut tx,
-            &SyncLog {
-                id: new_id(),
-                task_id: None,
-                system_id: system.id,
-                item_type: item_type.to_owned(),
-                item_id: external_id.to_owned(),
-                action: actions.first().copied().unwrap_or(SyncAction::Unchanged),
-                status: SyncItemStatus::Success,
-                error_class: None,
-                error_message: None,
-                created_at: now(),
-            },
-        )
-        .await?;
+        let stored = crate::records::store_page(&mut tx, table, system, None, &[row]).await?;
+        sync_logs::insert_many(&mut tx, &stored.logs).await?;
         tx.commit().await.map_err(db_error)
     }
 
@@ -212,6 +206,15 @@ impl Engine {
             let engine = Arc::clone(&self);
             let stop = stop.clone();
             tokio::spawn(async move { engine.run_dispatcher(Duration::from_secs(1), stop).await })
+        };
+        let health = {
+            let engine = Arc::clone(&self);
+            let stop = stop.clone();
+            tokio::spawn(async move {
+                engine
+                    .run_health_monitor(crate::health::HEALTH_EVERY, stop)
+                    .await
+            })
         };
         let mut stop = stop;
         loop {
@@ -227,5 +230,108 @@ impl Engine {
             }
         }
         let _ = dispatcher.await;
+        let _ = health.await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+    use storelink_core::system::SystemStatus;
+
+    fn t(text: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(text)
+            .map(|t| t.to_utc())
+            .unwrap_or_default()
+    }
+
+    fn system(config: serde_json::Value, last: Option<&str>) -> ExternalSystem {
+        let created = t("2025-03-01T00:00:00Z");
+        ExternalSystem {
+            id: uuid::Uuid::nil(),
+            name: "ERP".into(),
+            system_type: SystemType::Erp,
+            provider: "custom".into(),
+            version: None,
+            status: SystemStatus::Active,
+            store_id: None,
+            api_endpoint: None,
+            webhook_url: None,
+            config,
+            sync_enabled: true,
+            sync_interval: 300,
+            last_sync_at: last.map(t),
+            last_sync_status: None,
+            secret_fields: Vec::new(),
+            last_test_at: None,
+            last_test_latency_ms: None,
+            last_test_error_class: None,
+            last_test_message: None,
+            created_at: created,
+            updated_at: created,
+        }
+    }
+
+    #[test]
+    fn interval_without_cron() {
+        assert!(due(&system(json!({}), None), t("2025-03-01T00:00:01Z")));
+        let s = system(json!({}), Some("2025-03-01T10:00:00Z"));
+        assert!(!due(&s, t("2025-03-01T10:04:59Z")));
+        assert!(due(&s, t("2025-03-01T10:05:00Z")));
+    }
+
+    #[test]
+    fn cron_never_synced_counts_from_creation() {
+        let s = system(json!({"sync_cron": "*/15 * * * *"}), None);
+        assert!(!due(&s, t("2025-03-01T00:14:59Z")));
+        assert!(due(&s, t("2025-03-01T00:15:00Z")));
+    }
+
+    #[test]
+    fn cron_after_a_long_gap_is_due_once() {
+        let cron = json!({"sync_cron": "*/15 * * * *"});
+        // Three days asleep: hundreds of slots missed, one run.
+        let s = system(cron.clone(), Some("2025-03-01T00:15:40Z"));
+        assert!(due(&s, t("2025-03-04T09:07:00Z")));
+        // That run ended at 09:07:30: not due again until the next slot.
+        let s = system(cron, Some("2025-03-04T09:07:30Z"));
+        assert!(!due(&s, t("2025-03-04T09:07:35Z")));
+        assert!(!due(&s, t("2025-03-04T09:14:59Z")));
+        assert!(due(&s, t("2025-03-04T09:15:00Z")));
+    }
+
+    #[test]
+    fn cron_is_read_in_the_store_offset() {
+        // 02:00 daily: 18:00 UTC in the default UTC+8, 02:00 UTC with offset 0.
+        let china = system(
+            json!({"sync_cron": "0 2 * * *"}),
+            Some("2025-03-01T00:00:00Z"),
+        );
+        assert!(!due(&china, t("2025-03-01T17:59:59Z")));
+        assert!(due(&china, t("2025-03-01T18:00:00Z")));
+        let utc = system(
+            json!({"sync_cron": "0 2 * * *", "utc_offset_minutes": 0}),
+            Some("2025-03-01T00:00:00Z"),
+        );
+        assert!(!due(&utc, t("2025-03-01T01:59:59Z")));
+        assert!(due(&utc, t("2025-03-01T02:00:00Z")));
+    }
+
+    #[test]
+    fn an_unusable_cron_never_panics_and_falls_back_to_the_interval() {
+        for bad in [
+            json!(""),
+            json!(42),
+            json!({"every": "hour"}),
+            json!("61 * * * *"),
+            json!("* * *"),
+            json!("0 0 30 2 *"),
+            json!("\u{0}"),
+        ] {
+            let s = system(json!({ "sync_cron": bad }), Some("2025-03-01T10:00:00Z"));
+            assert!(!due(&s, t("2025-03-01T10:04:59Z")), "{bad}");
+            assert!(due(&s, t("2025-03-01T10:05:00Z")), "{bad}");
+        }
     }
 }

@@ -11,23 +11,10 @@ use storelink_core::outbox::OutboxStatus;
 use storelink_simulators::erp::FaultSpec;
 use storelink_store::outbox::{self, OutboxFilter};
 
-/// An order the simulator holds as `pending`, so confirmed → shipped → delivered is legal.
-fn pending_order(h: &common::Host) -> String {
-    h.sim
-        .ids("orders")
-        .into_iter()
-        .find(|id| {
-            h.sim
-                .record("orders", id)
-                .is_some_and(|o| o["status"] == "pending")
-        })
-        .expect("a pending order in the seeded data")
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn changes_queued_during_an_outage_arrive_once_each_in_order() {
     let h = host(200, "500:1.0").await;
-    let order = pending_order(&h);
+    let order = common::pending_order(&h);
     let steps = ["confirmed", "shipped", "delivered"];
     {
         let mut tx = h.db.write().await.expect("tx");
@@ -90,7 +77,7 @@ async fn changes_queued_during_an_outage_arrive_once_each_in_order() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_entry_the_vendor_refuses_goes_dead_and_holds_its_record_back() {
     let h = host(200, "").await;
-    let order = pending_order(&h);
+    let order = common::pending_order(&h);
     {
         let mut tx = h.db.write().await.expect("tx");
         // pending → delivered is not a transition the ERP allows: refused for good.

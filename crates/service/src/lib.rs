@@ -5,7 +5,9 @@
 
 mod audit;
 mod cache;
+pub mod conflicts;
 mod context;
+pub mod health;
 pub mod ingest;
 pub mod listener_settings;
 pub mod records;
@@ -15,3 +17,4 @@ pub mod tokens;
 pub mod users;
 
 pub use context::{default_data_dir, AppStatus, Services, APP_IDENTIFIER, KEYCHAIN_SERVICE};
+pub use storelink_engine::outbox::DispatchReport;

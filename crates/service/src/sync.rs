@@ -13,7 +13,7 @@ use uuid::Uuid;
 use crate::audit::{record, Change};
 use crate::Services;
 
-fn parse_uuid(field: &str, value: &str) -> Result<Uuid, AppError> {
+pub(crate) fn parse_uuid(field: &str, value: &str) -> Result<Uuid, AppError> {
     Uuid::parse_str(value.trim()).map_err(|_| AppError::not_found(field, value))
 }
 
@@ -151,7 +151,10 @@ impl Services {
                                 .map(|n| (*n).to_owned())
                                 .collect(),
                         },
-                        "status must be pending, in_flight, done or dead",
+                        format!(
+                            "status must be one of {}",
+                            storelink_core::outbox::OutboxStatus::NAMES.join(", ")
+                        ),
                     )
                 })?,
             ),
@@ -167,6 +170,13 @@ impl Services {
             page,
         )
         .await
+    }
+
+    /// Sends what is due in the outbox now instead of at the dispatcher's next turn.
+    pub async fn dispatch_outbox(&self, actor: &Actor) -> Result<crate::DispatchReport, AppError> {
+        self.authorize(actor, Operation::SyncRun, "outbox", None)
+            .await?;
+        self.engine.dispatch_once().await
     }
 
     /// Puts a dead entry back in line (after the cause was fixed).

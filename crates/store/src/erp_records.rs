@@ -31,6 +31,26 @@ impl ErpTable {
         }
     }
 
+    /// The stream a table is filled from, and the first part of its records' outbox keys.
+    pub fn stream(self) -> &'static str {
+        match self {
+            ErpTable::Customers => "customers",
+            ErpTable::Products => "products",
+            ErpTable::Orders => "orders",
+        }
+    }
+
+    pub fn from_stream(stream: &str) -> Option<ErpTable> {
+        [ErpTable::Customers, ErpTable::Products, ErpTable::Orders]
+            .into_iter()
+            .find(|t| t.stream() == stream)
+    }
+
+    /// How the outbox names a record of this table (`customers:C0001`).
+    pub fn record_key(self, external_id: &str) -> String {
+        format!("{}:{external_id}", self.stream())
+    }
+
     /// The searchable columns each table keeps beside the JSON.
     fn columns(self) -> &'static [&'static str] {
         match self {
@@ -184,8 +204,19 @@ async fn upsert_chunk(
         seen.insert(&r.external_id, &r.content_hash);
         actions.push(action);
     }
+    write_rows(conn, table, system_id, &changed).await?;
+    Ok(actions)
+}
+
+/// Writes rows as given (created or replaced), whatever is stored.
+pub async fn write_rows(
+    conn: &mut SqliteConnection,
+    table: ErpTable,
+    system_id: Uuid,
+    changed: &[&RecordRow],
+) -> Result<(), AppError> {
     if changed.is_empty() {
-        return Ok(actions);
+        return Ok(());
     }
     let extra = table.columns();
     let mut q: QueryBuilder<'_, Sqlite> = QueryBuilder::new(format!(
@@ -234,7 +265,67 @@ async fn upsert_chunk(
         " ON CONFLICT (system_id, external_id) DO UPDATE SET {updates}"
     ));
     q.build().execute(&mut *conn).await.map_err(db_error)?;
-    Ok(actions)
+    Ok(())
+}
+
+/// A stored record: its data (with any local change) and the fingerprint and change time
+/// of the vendor's version it was last synced from.
+#[derive(Debug, Clone)]
+pub struct StoredRecord {
+    pub data: Value,
+    pub content_hash: String,
+    pub remote_updated_at: Option<DateTime<Utc>>,
+}
+
+pub async fn stored(
+    conn: &mut SqliteConnection,
+    table: ErpTable,
+    system_id: Uuid,
+    external_id: &str,
+) -> Result<Option<StoredRecord>, AppError> {
+    let row: Option<(String, String, Option<String>)> = sqlx::query_as(&format!(
+        "SELECT data, content_hash, remote_updated_at FROM {} \
+         WHERE system_id = ? AND external_id = ?",
+        table.name()
+    ))
+    .bind(system_id.to_string())
+    .bind(external_id)
+    .fetch_optional(conn)
+    .await
+    .map_err(db_error)?;
+    row.map(|(data, content_hash, at)| {
+        Ok(StoredRecord {
+            data: serde_json::from_str(&data).map_err(AppError::internal)?,
+            content_hash,
+            remote_updated_at: crate::time::parse_opt_time(at)?,
+        })
+    })
+    .transpose()
+}
+
+/// Records that the vendor's version with this fingerprint has been seen, leaving the
+/// stored data (a local change that wins) as it is.
+pub async fn rebase(
+    conn: &mut SqliteConnection,
+    table: ErpTable,
+    system_id: Uuid,
+    external_id: &str,
+    content_hash: &str,
+    remote_updated_at: Option<DateTime<Utc>>,
+) -> Result<(), AppError> {
+    sqlx::query(&format!(
+        "UPDATE {} SET content_hash = ?, remote_updated_at = ? \
+         WHERE system_id = ? AND external_id = ?",
+        table.name()
+    ))
+    .bind(content_hash)
+    .bind(remote_updated_at.map(fmt_time))
+    .bind(system_id.to_string())
+    .bind(external_id)
+    .execute(conn)
+    .await
+    .map_err(db_error)?;
+    Ok(())
 }
 
 /// How many records of a system a table holds.
@@ -260,15 +351,7 @@ pub async fn get(
     system_id: Uuid,
     external_id: &str,
 ) -> Result<Option<Value>, AppError> {
-    let text: Option<String> = sqlx::query_scalar(&format!(
-        "SELECT data FROM {} WHERE system_id = ? AND external_id = ?",
-        table.name()
-    ))
-    .bind(system_id.to_string())
-    .bind(external_id)
-    .fetch_optional(conn)
-    .await
-    .map_err(db_error)?;
-    text.map(|t| serde_json::from_str(&t).map_err(AppError::internal))
-        .transpose()
+    Ok(stored(conn, table, system_id, external_id)
+        .await?
+        .map(|s| s.data))
 }

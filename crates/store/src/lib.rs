@@ -5,9 +5,11 @@
 pub mod audit;
 mod batch;
 pub mod checkpoints;
+pub mod conflicts;
 mod db;
 pub mod erp_records;
 mod error;
+pub mod health;
 pub mod inbox;
 pub mod members;
 pub mod outbox;

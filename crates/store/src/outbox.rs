@@ -101,7 +101,8 @@ fn from_row(row: &sqlx::sqlite::SqliteRow) -> Result<OutboxEntry, AppError> {
 
 /// Entries due now that are first in line for their record: an earlier entry of the same
 /// record that is not delivered (pending, in flight or dead) holds the later ones back, so
-/// a record's changes reach the vendor in the order they were made.
+/// a record's changes reach the vendor in the order they were made. A record with an open
+/// conflict waits for the person resolving it.
 pub async fn due(
     conn: &mut SqliteConnection,
     at: chrono::DateTime<chrono::Utc>,
@@ -110,7 +111,10 @@ pub async fn due(
     let sql = format!(
         "SELECT {COLUMNS} FROM outbox o WHERE o.status = 'pending' AND o.next_attempt_at <= ? \
          AND NOT EXISTS (SELECT 1 FROM outbox e WHERE e.system_id = o.system_id \
-           AND e.record_key = o.record_key AND e.id < o.id AND e.status <> 'done') \
+           AND e.record_key = o.record_key AND e.id < o.id \
+           AND e.status NOT IN ('done','cancelled')) \
+         AND NOT EXISTS (SELECT 1 FROM conflicts c WHERE c.system_id = o.system_id \
+           AND c.record_key = o.record_key AND c.status = 'open') \
          ORDER BY o.id LIMIT ?"
     );
     let rows = sqlx::query(&sql)
@@ -132,6 +136,66 @@ pub async fn get(conn: &mut SqliteConnection, id: Uuid) -> Result<OutboxEntry, A
         .map(from_row)
         .transpose()?
         .ok_or_else(|| AppError::not_found("outbox entry", id))
+}
+
+/// Takes a pending entry for delivery; `false` when it is no longer pending (a conflict
+/// resolution cancelled it in the meantime).
+pub async fn claim(conn: &mut SqliteConnection, e: &OutboxEntry) -> Result<bool, AppError> {
+    let done = sqlx::query(
+        "UPDATE outbox SET status = 'in_flight', attempts = ?, updated_at = ? \
+         WHERE id = ? AND status = 'pending'",
+    )
+    .bind(e.attempts)
+    .bind(fmt_time(e.updated_at))
+    .bind(e.id.to_string())
+    .execute(conn)
+    .await
+    .map_err(db_error)?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// The records of one stream (`customers:…`) with a local change not yet delivered, and
+/// when the newest of those changes was made.
+pub async fn undelivered_changes(
+    conn: &mut SqliteConnection,
+    system_id: Uuid,
+    stream: &str,
+) -> Result<std::collections::HashMap<String, chrono::DateTime<chrono::Utc>>, AppError> {
+    let rows: Vec<(String, String)> = sqlx::query_as(
+        "SELECT record_key, max(created_at) FROM outbox WHERE system_id = ? \
+         AND status IN ('pending','in_flight','dead') AND substr(record_key, 1, ?) = ? \
+         GROUP BY record_key",
+    )
+    .bind(system_id.to_string())
+    .bind(i64::try_from(stream.len() + 1).unwrap_or(i64::MAX))
+    .bind(format!("{stream}:"))
+    .fetch_all(conn)
+    .await
+    .map_err(db_error)?;
+    rows.into_iter()
+        .map(|(key, at)| Ok((key, crate::time::parse_time(&at)?)))
+        .collect()
+}
+
+/// Cancels a record's changes that were not sent (pending or dead), saying why.
+pub async fn cancel_for_record(
+    conn: &mut SqliteConnection,
+    system_id: Uuid,
+    record_key: &str,
+    reason: &str,
+) -> Result<u64, AppError> {
+    sqlx::query(
+        "UPDATE outbox SET status = 'cancelled', last_error = ?, updated_at = ? \
+         WHERE system_id = ? AND record_key = ? AND status IN ('pending','dead')",
+    )
+    .bind(reason)
+    .bind(fmt_time(storelink_core::ids::now()))
+    .bind(system_id.to_string())
+    .bind(record_key)
+    .execute(conn)
+    .await
+    .map(|r| r.rows_affected())
+    .map_err(db_error)
 }
 
 /// Saves an entry's delivery state.

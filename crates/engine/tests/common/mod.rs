@@ -121,3 +121,17 @@ async fn sqlx_rows(
     }
     counts.into_iter().collect()
 }
+
+/// An order the simulator holds as `pending`, so confirmed → shipped → delivered is legal
+/// and asking for `delivered` straight away is refused for good.
+pub fn pending_order(h: &Host) -> String {
+    h.sim
+        .ids("orders")
+        .into_iter()
+        .find(|id| {
+            h.sim
+                .record("orders", id)
+                .is_some_and(|o| o["status"] == "pending")
+        })
+        .expect("a pending order in the seeded data")
+}

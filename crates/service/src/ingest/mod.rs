@@ -16,7 +16,7 @@ use storelink_core::error::{AppError, FieldError, Rule};
 use storelink_core::ids::{new_id, now};
 use storelink_core::inbox::InboxStatus;
 use storelink_core::ingest::IngestReply;
-use storelink_core::sync::{SyncAction, SyncItemStatus, SyncLog};
+use storelink_core::sync::{SyncAction, SyncLog};
 use storelink_core::system::{ExternalSystem, SystemType};
 use storelink_core::vendor_time;
 use storelink_store::inbox::NewInboxEvent;
@@ -168,13 +168,7 @@ impl crate::Services {
 /// The zone local times from this system are read in: `config.utc_offset_minutes`, else
 /// China Standard Time.
 pub(crate) fn offset_of(system: &ExternalSystem) -> FixedOffset {
-    system
-        .config
-        .get("utc_offset_minutes")
-        .and_then(serde_json::Value::as_i64)
-        .and_then(|m| i32::try_from(m.checked_mul(60)?).ok())
-        .map(vendor_time::offset_from_secs)
-        .unwrap_or_else(vendor_time::china_offset)
+    vendor_time::offset_of_config(&system.config)
 }
 
 /// The inbox row for a raw push, with what became of it (`processed` when applied in
@@ -286,18 +280,7 @@ pub(crate) fn sync_log(
     item_id: &str,
     action: SyncAction,
 ) -> SyncLog {
-    SyncLog {
-        id: new_id(),
-        task_id: None,
-        system_id,
-        item_type: item_type.to_owned(),
-        item_id: item_id.to_owned(),
-        action,
-        status: SyncItemStatus::Success,
-        error_class: None,
-        error_message: None,
-        created_at: now(),
-    }
+    SyncLog::success(system_id, None, item_type, item_id, action)
 }
 
 pub(crate) async fn log_item(
