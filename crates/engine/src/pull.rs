@@ -199,8 +199,9 @@ impl Engine {
                             pending.failed.push(l);
                         }
                         None => pending.rows.push(RecordRow::new(
+                            table,
                             record.external_id,
-                            record.data,
+                            &record.data,
                             record.updated_at,
                         )),
                     }
@@ -225,7 +226,13 @@ impl Engine {
                 }
             }
         };
-        let consume = async {
+        // The writer runs as its own task, so building its statements overlaps with
+        // fetching and mapping the next pages on another thread.
+        let db = self.db.clone();
+        let writer_system = system.clone();
+        let stream = request.stream.clone();
+        let consume = async move {
+            let system = writer_system;
             let mut task = task;
             while let Some(mut batch) = to_write.recv().await {
                 if task.total_items == 0 {
@@ -234,7 +241,7 @@ impl Engine {
                         .unwrap_or(0)
                         .max(i64::try_from(batch.rows.len() + batch.failed.len()).unwrap_or(0));
                 }
-                let mut tx = self.db.write().await?;
+                let mut tx = db.write().await?;
                 let stored =
                     records::store_page(&mut tx, table, &system, Some(task.id), &batch.rows)
                         .await?;
@@ -259,7 +266,7 @@ impl Engine {
                 checkpoints::set(
                     &mut tx,
                     system.id,
-                    &request.stream,
+                    &stream,
                     &serde_json::to_value(&cursor).map_err(AppError::internal)?,
                 )
                 .await?;
@@ -278,8 +285,11 @@ impl Engine {
             }
             Ok::<SyncTask, AppError>(task)
         };
-        let (produced, consumed) = tokio::join!(produce, consume);
-        let task = consumed?;
+        let writer = tokio::spawn(consume);
+        let produced = produce.await;
+        let task = writer
+            .await
+            .map_err(|e| AppError::internal(format!("the sync's writer stopped: {e}")))??;
         match produced {
             Ok(None) if task.status == SyncTaskStatus::Completed => Ok(task),
             Ok(None) => Err(AppError::internal("the sync stopped before its last page")),

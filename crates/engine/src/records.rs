@@ -152,7 +152,7 @@ async fn settle(
                         system_id,
                         entity: table.stream(),
                         record_key: key,
-                        source_data: &row.data,
+                        source_data: &row.data()?,
                         source_hash: &row.content_hash,
                         source_updated_at: row.remote_updated_at,
                         target_data: &stored.data,

@@ -193,7 +193,7 @@ impl Engine {
         if let Some(problem) = erp_records::missing_field(table, &record.data) {
             return Err(AppError::internal(problem));
         }
-        let row = RecordRow::new(record.external_id, record.data, record.updated_at);
+        let row = RecordRow::new(table, record.external_id, &record.data, record.updated_at);
         let mut tx = self.db.write().await?;
         let stored = crate::records::store_page(&mut tx, table, system, None, &[row]).await?;
         sync_logs::insert_many(&mut tx, &stored.logs).await?;

@@ -109,7 +109,7 @@ async fn write_local(
     base_hash: String,
     remote_updated_at: Option<chrono::DateTime<chrono::Utc>>,
 ) -> Result<(), AppError> {
-    let mut row = RecordRow::new(external_id.to_owned(), data, remote_updated_at);
+    let mut row = RecordRow::new(table, external_id.to_owned(), &data, remote_updated_at);
     row.content_hash = base_hash;
     erp_records::write_rows(tx, table, system_id, &[&row]).await
 }
