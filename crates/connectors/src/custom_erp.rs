@@ -176,6 +176,30 @@ pub fn mappable_fields(stream: &str) -> Vec<&'static str> {
     defaults.to_vec()
 }
 
+/// The connector for a `custom` ERP system: `api_endpoint`, `config.username`, the
+/// `password` secret and optional `config.field_mapping` overrides.
+pub fn from_settings(
+    settings: &crate::registry::ConnectorSettings,
+) -> Result<Box<dyn Connector>, storelink_core::AppError> {
+    let mut mappings = Vec::new();
+    for stream in STREAMS {
+        let mapping = settings.mapping(
+            stream.name,
+            default_mapping(stream.name),
+            &mappable_fields(stream.name),
+        )?;
+        mappings.push((stream.name.to_owned(), mapping));
+    }
+    let connector = CustomErp::new(CustomErpConfig {
+        base_url: settings.base_url()?,
+        username: settings.text("username", "the ERP user name")?,
+        password: settings.secret("password", "the ERP password")?,
+        timeout: settings.timeout(),
+        mappings,
+    })?;
+    Ok(Box::new(connector))
+}
+
 #[derive(Debug, Clone)]
 pub struct CustomErpConfig {
     pub base_url: String,

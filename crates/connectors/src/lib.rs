@@ -8,6 +8,7 @@ pub mod connector;
 pub mod custom_erp;
 pub mod mapping;
 pub mod probe;
+pub mod registry;
 pub mod signature;
 
 pub use classify::{classify_status, classify_transport};

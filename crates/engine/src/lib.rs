@@ -18,9 +18,9 @@ use std::time::Duration;
 
 use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
 use storelink_connectors::connector::Connector;
-use storelink_connectors::custom_erp::{self, CustomErp, CustomErpConfig};
-use storelink_core::error::{AppError, Rule};
-use storelink_core::system::{ExternalSystem, SystemType};
+use storelink_connectors::registry::{self, ConnectorSettings};
+use storelink_core::error::AppError;
+use storelink_core::system::ExternalSystem;
 use storelink_secrets::Keychain;
 use storelink_store::Db;
 
@@ -102,82 +102,22 @@ impl Engine {
     /// The connector for a system, with its credentials from the keychain and its field
     /// mapping (the shipped default with the system's overrides).
     pub async fn connector(&self, system: &ExternalSystem) -> Result<Box<dyn Connector>, AppError> {
-        let provider = system.provider.to_ascii_lowercase();
-        let custom = matches!(
-            provider.as_str(),
-            "custom" | "custom_erp" | "custom-erp" | "自定义"
-        );
-        if system.system_type != SystemType::Erp || !custom {
-            return Err(AppError::field(
-                "provider",
-                Rule::OneOf {
-                    allowed: vec!["custom".into()],
-                },
-                format!(
-                    "no sync connector for a {} system from `{}` yet",
-                    system.system_type, system.provider
-                ),
-            ));
+        let mut secrets = std::collections::BTreeMap::new();
+        for name in &system.secret_fields {
+            if let Some(secret) = self.keychain.get(system.id, name).await? {
+                secrets.insert(name.clone(), secret.expose().to_owned());
+            }
         }
-        let base_url = system.api_endpoint.clone().ok_or_else(|| {
-            AppError::field(
-                "api_endpoint",
-                Rule::Required,
-                "the ERP's API address is needed to sync",
-            )
-        })?;
-        let username = system
-            .config
-            .get("username")
-            .and_then(serde_json::Value::as_str)
-            .ok_or_else(|| {
-                AppError::field(
-                    "config.username",
-                    Rule::Required,
-                    "the ERP user name is needed to sync",
-                )
-            })?
-            .to_owned();
-        let password = self
-            .keychain
-            .get(system.id, "password")
-            .await?
-            .ok_or_else(|| {
-                AppError::field(
-                    "secrets.password",
-                    Rule::Required,
-                    "the ERP password is needed to sync",
-                )
-            })?;
-        let mut mappings = Vec::new();
-        for stream in custom_erp::STREAMS {
-            let overrides = system
-                .config
-                .get("field_mapping")
-                .and_then(|m| m.get(stream.name));
-            let mapping = custom_erp::default_mapping(stream.name).with_overrides(
-                overrides,
-                &custom_erp::mappable_fields(stream.name),
-                stream.name,
-            )?;
-            mappings.push((stream.name.to_owned(), mapping));
-        }
-        let timeout = system
-            .config
-            .get("timeout_ms")
-            .and_then(serde_json::Value::as_u64)
-            .map(Duration::from_millis)
-            .unwrap_or(Duration::from_secs(30));
-        let connector = CustomErp::new(CustomErpConfig {
-            base_url,
-            username,
-            password: password.expose().to_owned(),
-            timeout,
-            mappings,
+        let connector = registry::build(&ConnectorSettings {
+            system_type: system.system_type,
+            provider: system.provider.clone(),
+            api_endpoint: system.api_endpoint.clone(),
+            config: system.config.clone(),
+            secrets,
         })?;
         // Every call through it is timed for the system's health.
         Ok(Box::new(timing::Timed::new(
-            Box::new(connector),
+            connector,
             system.id,
             Arc::clone(&self.timings),
         )))
