@@ -101,6 +101,21 @@ pub enum ConflictsCommand {
     },
 }
 
+/// What every vendor simulator takes.
+#[derive(Debug, Args)]
+pub struct VendorSimArgs {
+    #[arg(long, default_value = "127.0.0.1:0")]
+    pub listen: std::net::SocketAddr,
+    /// Customers (products are half as many, orders a quarter).
+    #[arg(long, default_value_t = 1000)]
+    pub records: usize,
+    /// The same knobs as `simulate erp`, e.g. `429:0.05,500:0.02,expire_token_every:200`.
+    #[arg(long, default_value = "")]
+    pub faults: String,
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+}
+
 #[derive(Debug, Subcommand)]
 pub enum SimulateCommand {
     /// The custom REST ERP of seed 004 §6, with seeded data and fault knobs.

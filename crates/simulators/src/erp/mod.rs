@@ -24,15 +24,18 @@
 //! drops it, so the client sees ECONNRESET, not a response. A reset write is applied
 //! first with probability 1/2; `SimStats::writes` and the status-update log say which.
 
-mod data;
+// The dataset (generated records, their change order and paging) and the fault knobs are
+// shared with the other ERP simulators, which render the same records in their vendor's
+// shape.
+pub(crate) mod data;
 mod error;
-mod faults;
+pub(crate) mod faults;
 mod gate;
-mod gen;
-mod model;
-mod money;
+pub(crate) mod gen;
+pub(crate) mod model;
+pub(crate) mod money;
 mod routes;
-mod table;
+pub(crate) mod table;
 mod writes;
 
 #[cfg(test)]
