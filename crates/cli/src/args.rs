@@ -131,6 +131,14 @@ pub enum SimulateCommand {
         #[arg(long, default_value_t = 42)]
         seed: u64,
     },
+    /// Kingdee K3 Cloud WebAPI (LoginByAppSecret/LoginBySign/ValidateUser, ExecuteBillQuery, Save).
+    Kingdee(VendorSimArgs),
+    /// Yonyou U8 OpenAPI (token, batch_get/get, add/edit with trade ids).
+    YonyouU8(VendorSimArgs),
+    /// Yonyou YonSuite / YonBIP (signed token, /yonbip list/detail/save).
+    Yonsuite(VendorSimArgs),
+    /// SAP Business One Service Layer (/b1s/v1: Login, BusinessPartners, Items, Orders).
+    SapB1(VendorSimArgs),
 }
 
 #[derive(Debug, Subcommand)]

@@ -72,6 +72,20 @@ async fn run(cli: Cli, out: &Output) -> Result<(), AppError> {
     {
         return simulate::erp(listen, records, &faults, seed, out).await;
     }
+    if let Command::Simulate(SimulateCommand::SapB1(args)) = &cli.command {
+        return simulate::sap_b1(args, out).await;
+    }
+    if let Command::Simulate(SimulateCommand::Kingdee(args)) = &cli.command {
+        return simulate::kingdee(args, out).await;
+    }
+    if let Command::Simulate(SimulateCommand::YonyouU8(args)) = &cli.command {
+        use storelink_simulators::yonyou::Variant;
+        return simulate::yonyou(Variant::U8, args, out).await;
+    }
+    if let Command::Simulate(SimulateCommand::Yonsuite(args)) = &cli.command {
+        use storelink_simulators::yonyou::Variant;
+        return simulate::yonyou(Variant::YonSuite, args, out).await;
+    }
     let data_dir = match cli.data_dir.or_else(default_data_dir) {
         Some(d) => d,
         None => {

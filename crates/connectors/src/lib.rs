@@ -6,10 +6,13 @@
 pub mod classify;
 pub mod connector;
 pub mod custom_erp;
+pub mod kingdee;
 pub mod mapping;
 pub mod probe;
 pub mod registry;
+pub mod sap_b1;
 pub mod signature;
+pub mod yonyou;
 
 pub use classify::{classify_status, classify_transport};
 pub use probe::{probe_endpoint, ProbeOutcome, ProbeRequest};

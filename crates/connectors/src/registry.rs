@@ -101,7 +101,7 @@ impl ConnectorSettings {
 /// The provider names a system of this type can sync with, for error messages and forms.
 pub fn providers(system_type: SystemType) -> &'static [&'static str] {
     match system_type {
-        SystemType::Erp => &["custom"],
+        SystemType::Erp => &["custom", "kingdee", "yonyou_u8", "yonsuite", "sap_b1"],
         _ => &[],
     }
 }
@@ -112,6 +112,16 @@ pub fn build(settings: &ConnectorSettings) -> Result<Box<dyn Connector>, AppErro
     match (settings.system_type, provider.as_str()) {
         (SystemType::Erp, "custom" | "custom_erp" | "custom-erp" | "自定义") => {
             crate::custom_erp::from_settings(settings)
+        }
+        (SystemType::Erp, "sap_b1" | "sap-b1" | "sapb1") => crate::sap_b1::from_settings(settings),
+        (SystemType::Erp, "kingdee" | "k3cloud" | "金蝶") => {
+            crate::kingdee::from_settings(settings)
+        }
+        (SystemType::Erp, "yonyou_u8" | "yonyou-u8" | "u8" | "用友u8") => {
+            crate::yonyou::u8::from_settings(settings)
+        }
+        (SystemType::Erp, "yonsuite" | "yonbip" | "yonyou_nc" | "用友nc") => {
+            crate::yonyou::yonsuite::from_settings(settings)
         }
         (t, _) => Err(AppError::field(
             "provider",

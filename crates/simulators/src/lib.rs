@@ -2,4 +2,7 @@
 //! seed 000 transactions at the listener, used by the ingest benchmark and the crash test.
 
 pub mod erp;
+pub mod kingdee;
 pub mod pos_terminal;
+pub mod sap_b1;
+pub mod yonyou;

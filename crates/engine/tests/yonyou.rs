@@ -1,0 +1,373 @@
+//! The engine against the Yonyou simulators (U8 OpenAPI and YonSuite) over loopback, with
+//! a real SQLite file and the real keychain (run under scripts/with-keyring.sh).
+
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Value};
+use storelink_connectors::connector::PushRequest;
+use storelink_connectors::registry::{self, ConnectorSettings};
+use storelink_core::ids::{new_id, now};
+use storelink_core::outbox::OutboxStatus;
+use storelink_core::sync::{SyncMode, SyncTaskStatus, SyncTrigger};
+use storelink_core::system::{ExternalSystem, SystemStatus, SystemType};
+use storelink_core::{AppError, ErrorClass};
+use storelink_engine::{Engine, SyncRequest};
+use storelink_secrets::{Keychain, Secret};
+use storelink_simulators::erp::FaultSpec;
+use storelink_simulators::yonyou::{Variant, YonyouSim, YonyouSimConfig};
+use storelink_store::erp_records::{self, ErpTable};
+use storelink_store::outbox::{self, OutboxFilter};
+use storelink_store::{systems, Db};
+
+const BOTH: [Variant; 2] = [Variant::U8, Variant::YonSuite];
+
+struct Host {
+    _dir: tempfile::TempDir,
+    db: Db,
+    engine: Engine,
+    system: ExternalSystem,
+    sim: YonyouSim,
+}
+
+async fn host(variant: Variant, records: usize, faults: &str, secret: &str) -> Host {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = Db::open(&dir.path().join("s.db")).await.expect("db");
+    let sim = YonyouSim::start(YonyouSimConfig {
+        records,
+        faults: FaultSpec::parse(faults).expect("faults"),
+        ..YonyouSimConfig::new(variant)
+    })
+    .await
+    .expect("simulator");
+    let mut config = json!({"app_key": "opa-storelink", "page_size": 100,
+        "rate_limit_per_second": 10000, "timeout_ms": 2000, "commit_every_records": 100,
+        "retryPolicy": {"maxRetries": 8, "initialDelay": 20, "maxDelay": 200}});
+    let provider = match variant {
+        Variant::U8 => {
+            config["from_account"] = json!("storelink");
+            "yonyou_u8"
+        }
+        Variant::YonSuite => {
+            config["token_url"] = json!(sim.base_url());
+            "yonsuite"
+        }
+    };
+    let at = now();
+    let system = ExternalSystem {
+        id: new_id(),
+        name: format!("Yonyou {}", new_id()),
+        system_type: SystemType::Erp,
+        provider: provider.into(),
+        version: None,
+        status: SystemStatus::Active,
+        store_id: Some("store-001".into()),
+        api_endpoint: Some(sim.base_url()),
+        webhook_url: None,
+        config,
+        sync_enabled: true,
+        sync_interval: 300,
+        last_sync_at: None,
+        last_sync_status: None,
+        secret_fields: vec!["app_secret".into()],
+        last_test_at: None,
+        last_test_latency_ms: None,
+        last_test_error_class: None,
+        last_test_message: None,
+        created_at: at,
+        updated_at: at,
+    };
+    let mut tx = db.write().await.expect("tx");
+    systems::insert(&mut tx, &system).await.expect("system");
+    tx.commit().await.expect("commit");
+    let keychain = Keychain::new("storelink-engine-test");
+    keychain
+        .set(system.id, "app_secret", &Secret::new(secret))
+        .await
+        .expect("keychain");
+    let engine = Engine::new(db.clone(), keychain);
+    Host {
+        _dir: dir,
+        db,
+        engine,
+        system,
+        sim,
+    }
+}
+
+impl Host {
+    fn request(&self, stream: &str, mode: SyncMode) -> SyncRequest {
+        SyncRequest {
+            system_id: self.system.id,
+            stream: stream.into(),
+            mode,
+            trigger: SyncTrigger::Manual,
+        }
+    }
+
+    async fn count(&self, table: ErpTable) -> i64 {
+        let mut conn = self.db.read().await.expect("read");
+        erp_records::count(&mut conn, table, self.system.id)
+            .await
+            .expect("count")
+    }
+
+    async fn stored(&self, table: ErpTable, id: &str) -> Value {
+        let mut conn = self.db.read().await.expect("read");
+        erp_records::get(&mut conn, table, self.system.id, id)
+            .await
+            .expect("get")
+            .expect("stored")
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn full_sync_of_every_stream_with_exact_counts() {
+    for variant in BOTH {
+        let h = host(variant, 250, "", "yonyou-secret").await;
+        for (stream, table, n) in [
+            ("customers", ErpTable::Customers, 250),
+            ("products", ErpTable::Products, 125),
+            ("orders", ErpTable::Orders, 62),
+        ] {
+            let task = h
+                .engine
+                .run_sync(h.request(stream, SyncMode::Full))
+                .await
+                .unwrap_or_else(|e| panic!("{variant:?} {stream}: {e:?}"));
+            assert_eq!(task.status, SyncTaskStatus::Completed);
+            assert_eq!(
+                (task.success_items, task.failed_items),
+                (n, 0),
+                "{variant:?} {stream}"
+            );
+            assert_eq!(h.count(table).await, n, "{variant:?} {stream}");
+        }
+        // Mapped to seed 004's model from the vendor's fields.
+        let raw = h.sim.record("customers", "C000001").expect("raw");
+        let stored = h.stored(ErpTable::Customers, "C000001").await;
+        let (name, contact) = match variant {
+            Variant::U8 => ("cCusName", "cCusDefine1"),
+            Variant::YonSuite => ("name", "contactName"),
+        };
+        assert_eq!(stored["name"], raw[name]);
+        assert_eq!(stored["contacts"][0]["name"], raw[contact]);
+        assert!(stored["metadata"]["status"].is_string(), "{stored}");
+        let order = h.stored(ErpTable::Orders, "O000001").await;
+        assert!(order["items"][0]["product"]["id"].is_string(), "{order}");
+        if variant == Variant::U8 {
+            let p = h.stored(ErpTable::Products, "P000001").await;
+            assert!(p["inventory"]["quantity"].is_string(), "stock merged: {p}");
+        }
+        assert_eq!(
+            h.sim.stats().logins,
+            3,
+            "{variant:?}: one token per run (each run builds its connector), not per page"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn incremental_sync_after_touch_reads_the_edits() {
+    for variant in BOTH {
+        let h = host(variant, 300, "", "yonyou-secret").await;
+        h.engine
+            .run_sync(h.request("products", SyncMode::Incremental))
+            .await
+            .expect("first");
+        assert_eq!(h.count(ErpTable::Products).await, 150);
+        let ids: Vec<String> = (1..=3).map(|n| format!("P{n:06}")).collect();
+        h.sim.touch("products", &ids);
+        let task = h
+            .engine
+            .run_sync(h.request("products", SyncMode::Incremental))
+            .await
+            .expect("incremental");
+        let mut conn = h.db.read().await.expect("read");
+        let logs = storelink_store::sync_logs::list(
+            &mut conn,
+            &storelink_store::sync_logs::SyncLogFilter {
+                task_id: Some(task.id),
+                ..Default::default()
+            },
+            &storelink_core::PageRequest {
+                cursor: None,
+                limit: Some(1000),
+            },
+        )
+        .await
+        .expect("logs");
+        drop(conn);
+        let updates = logs
+            .items
+            .iter()
+            .filter(|l| l.action.as_str() == "update")
+            .count();
+        assert_eq!(updates, 3, "{variant:?}");
+        assert!(
+            task.success_items < 150,
+            "{variant:?}: {}",
+            task.success_items
+        );
+        assert_eq!(h.count(ErpTable::Products).await, 150);
+        let p = h.stored(ErpTable::Products, "P000001").await;
+        let raw = h.sim.record("products", "P000001").expect("raw");
+        let price = if variant == Variant::U8 {
+            "iInvSPrice"
+        } else {
+            "salePrice"
+        };
+        assert_eq!(p["pricing"]["standardPrice"], raw[price], "{variant:?}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_expired_token_mid_sync_means_one_new_token_and_completion() {
+    for variant in BOTH {
+        let h = host(variant, 1000, "slow:20ms:1.0", "yonyou-secret").await;
+        let run = h.engine.run_sync(h.request("customers", SyncMode::Full));
+        let expire = async {
+            tokio::time::sleep(Duration::from_millis(80)).await;
+            h.sim.expire_tokens();
+        };
+        let (task, ()) = tokio::join!(run, expire);
+        let task = task.expect("sync survives token expiry");
+        assert_eq!(task.status, SyncTaskStatus::Completed);
+        assert_eq!(task.success_items, 1000);
+        assert_eq!(h.count(ErpTable::Customers).await, 1000);
+        let stats = h.sim.stats();
+        assert_eq!(
+            (stats.logins, stats.rejected_tokens),
+            (2, 1),
+            "{variant:?}: {stats:?}"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_wrong_secret_is_an_authentication_error_without_retries() {
+    for variant in BOTH {
+        let h = host(variant, 50, "", "not-the-secret").await;
+        let err = h
+            .engine
+            .run_sync(h.request("customers", SyncMode::Full))
+            .await
+            .expect_err("refused");
+        assert!(
+            matches!(
+                err,
+                AppError::External {
+                    class: ErrorClass::AuthenticationError,
+                    retryable: false,
+                    ..
+                }
+            ),
+            "{variant:?}: {err:?}"
+        );
+        assert!(!err.to_string().contains("not-the-secret"), "{err}");
+        let stats = h.sim.stats();
+        assert_eq!((stats.failed_logins, stats.logins), (1, 0), "{variant:?}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_outbox_customer_create_arrives_once() {
+    for variant in BOTH {
+        let h = host(variant, 40, "", "yonyou-secret").await;
+        let record = json!({"name": "杭州新客户有限公司", "contacts": [{"name": "王五", "phone": "13800138000"}],
+            "financialInfo": {"creditLimit": "50000.00"}, "metadata": {"status": "active"}});
+        {
+            let mut tx = h.db.write().await.expect("tx");
+            outbox::append(
+                &mut tx,
+                h.system.id,
+                "customer:new-1",
+                "customer.create",
+                &json!({"record": record}),
+            )
+            .await
+            .expect("append");
+            tx.commit().await.expect("commit");
+        }
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            h.engine.dispatch_once().await.expect("dispatch");
+            let mut conn = h.db.read().await.expect("read");
+            let pending = outbox::count_waiting(&mut conn, Some(h.system.id))
+                .await
+                .expect("count");
+            if pending == 0 || Instant::now() > deadline {
+                break;
+            }
+            drop(conn);
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        let mut conn = h.db.read().await.expect("read");
+        let entries = outbox::list(
+            &mut conn,
+            &OutboxFilter {
+                system_id: Some(h.system.id),
+                status: None,
+            },
+            &storelink_core::PageRequest::default(),
+        )
+        .await
+        .expect("list");
+        drop(conn);
+        assert!(
+            entries.items.iter().all(|e| e.status == OutboxStatus::Done),
+            "{variant:?}"
+        );
+        assert_eq!(h.sim.stats().customers_created, 1, "{variant:?}");
+        let ids = h.sim.ids("customers");
+        assert_eq!(ids.len(), 41);
+        let created = h.sim.record("customers", &ids[40]).expect("created");
+        let (name, contact) = match variant {
+            Variant::U8 => ("cCusName", "cCusDefine1"),
+            Variant::YonSuite => ("name", "contactName"),
+        };
+        assert_eq!(
+            (created[name].clone(), created[contact].clone()),
+            (json!("杭州新客户有限公司"), json!("王五"))
+        );
+
+        // A delivery repeated with the same idempotency key is applied once.
+        let settings = ConnectorSettings {
+            system_type: SystemType::Erp,
+            provider: h.system.provider.clone(),
+            api_endpoint: h.system.api_endpoint.clone(),
+            config: h.system.config.clone(),
+            secrets: [("app_secret".to_owned(), "yonyou-secret".to_owned())].into(),
+        };
+        let connector = registry::build(&settings).expect("connector");
+        let push = PushRequest {
+            operation: "customer.create".into(),
+            payload: json!({"record": {"name": "重复投递"}}),
+            idempotency_key: "entry-42".into(),
+        };
+        let first = connector.push(&push).await.expect("first");
+        let second = connector.push(&push).await.expect("second");
+        assert_eq!(first, second, "{variant:?}");
+        let stats = h.sim.stats();
+        assert_eq!(
+            (stats.customers_created, stats.replays),
+            (2, 1),
+            "{variant:?}"
+        );
+
+        // An order in our model becomes the vendor's order with lines.
+        let order = PushRequest {
+            operation: "order.create".into(),
+            payload: json!({"record": {"customer": {"id": "C000001"}, "items": [
+                {"product": {"id": "P000001"}, "quantity": "2", "unitPrice": "3.50"}]}}),
+            idempotency_key: "entry-43".into(),
+        };
+        let reply = connector.push(&order).await.expect("order");
+        assert_eq!(h.sim.stats().orders_created, 1, "{variant:?}: {reply}");
+        let ids = h.sim.ids("orders");
+        let created = h.sim.record("orders", &ids[ids.len() - 1]).expect("order");
+        assert!(
+            created.to_string().contains("\"7.00\""),
+            "{variant:?}: {created}"
+        );
+    }
+}

@@ -1,0 +1,348 @@
+//! A simulator of the SAP Business One Service Layer (v1) on the real paths under
+//! `/b1s/v1/`: `Login`/`Logout` with `B1SESSION` + `ROUTEID` cookies and sliding session
+//! timeouts (401 code 301 once gone), `BusinessPartners`, `Items`, `Orders` listed (with
+//! `$filter` on `UpdateDate`/`UpdateTime`, `$skip`, `$top`, `$select`, `$inlinecount`,
+//! `Prefer: odata.maxpagesize`, `odata.nextLink`, default page 20) and by key, business
+//! partners created and patched, orders created, closed and cancelled. Errors come in the
+//! Service Layer's shape `{"error":{"code","message":{"lang","value"}}}`.
+//!
+//! The records are the custom ERP simulator's (same seed, same dataset), rendered in SAP's
+//! fields: customers become business partners keyed by their id (`C000001`), products items
+//! (`P000001`, the SKU as `BarCode`), orders documents (`DocEntry` = the order's number).
+//! Money and quantities are JSON numbers written from fixed point, never through a float.
+//! Listings are always in change order (`$orderby` is accepted, not applied), which is the
+//! order the connector asks for. Filters understood: `CardType eq '...'`, `NumAtCard eq
+//! '...'`, `UpdateDate ge|gt 'D'`, `UpdateDate gt 'D' or (UpdateDate eq 'D' and UpdateTime
+//! ge 'T')`, joined by `and`; anything else is a 400. Times are UTC.
+//!
+//! Faults: the custom ERP's `FaultSpec` on authenticated data routes (429 with
+//! `Retry-After: 1`, 5xx, timeout, slow, malformed, reset, `expire_token_every` which ends
+//! the caller's session, burst500). Test hooks: [`SapB1Sim::touch`],
+//! [`SapB1Sim::expire_sessions`], [`SapB1Sim::set_faults`], [`SapB1Sim::stats`].
+
+mod filter;
+mod gate;
+mod render;
+mod routes;
+mod writes;
+
+#[cfg(test)]
+mod tests;
+
+use std::collections::{BTreeMap, HashMap};
+use std::io;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::Duration;
+
+use axum::http::Request;
+use axum::Router;
+use hyper::body::Incoming;
+use hyper_util::rt::TokioIo;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::{oneshot, Notify};
+use tokio::task::{JoinHandle, JoinSet};
+use tower::ServiceExt;
+
+pub use crate::erp::FaultSpec;
+
+use crate::erp::data::{Data, Kind};
+use crate::erp::faults::FaultState;
+use crate::erp::{lock, read, write};
+
+#[derive(Debug, Clone)]
+pub struct SapB1SimConfig {
+    /// Business partners; items are half as many and orders a quarter (at least one each).
+    pub records: usize,
+    pub seed: u64,
+    pub company_db: String,
+    pub username: String,
+    pub password: String,
+    /// A session ends after this long without a call (the Service Layer's default is 30 min).
+    pub session_timeout: Duration,
+    /// The most records one page may hold whatever `Prefer` asks (0: no cap).
+    pub max_page_size: usize,
+    pub faults: FaultSpec,
+}
+
+impl Default for SapB1SimConfig {
+    fn default() -> Self {
+        SapB1SimConfig {
+            records: 1000,
+            seed: 42,
+            company_db: "SBODEMOCN".to_owned(),
+            username: "manager".to_owned(),
+            password: "b1-pass".to_owned(),
+            session_timeout: Duration::from_secs(30 * 60),
+            max_page_size: 0,
+            faults: FaultSpec::none(),
+        }
+    }
+}
+
+/// What the simulator saw.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SapB1Stats {
+    /// By route, e.g. `"GET BusinessPartners"`, `"GET Orders(key)"`, `"POST Login"`.
+    pub requests: BTreeMap<String, u64>,
+    pub logins: u64,
+    pub failed_logins: u64,
+    pub logouts: u64,
+    /// Requests refused 401 code 301 for a missing, unknown or expired session (not
+    /// injected faults).
+    pub rejected_sessions: u64,
+    /// Injected faults by kind, named as in the spec text.
+    pub faults: BTreeMap<String, u64>,
+    pub writes: SapB1Writes,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SapB1Writes {
+    pub customers_created: u64,
+    pub customers_updated: u64,
+    pub orders_created: u64,
+    pub orders_closed: u64,
+    pub orders_cancelled: u64,
+    /// Every write applied, in order: `POST BusinessPartners C000009`, `PATCH
+    /// BusinessPartners C000001`, `POST Orders 251`...
+    pub log: Vec<String>,
+}
+
+/// The dataset plus the codes of business partners created with codes of their own.
+pub(crate) struct Store {
+    pub data: Data,
+    pub code_to_n: HashMap<String, u32>,
+    pub n_to_code: HashMap<u32, String>,
+}
+
+impl Store {
+    pub(crate) fn card_code(&self, n: u32) -> String {
+        self.n_to_code
+            .get(&n)
+            .cloned()
+            .unwrap_or_else(|| Kind::Customers.id(n))
+    }
+
+    /// A business partner's number from its CardCode.
+    pub(crate) fn customer_number(&self, code: &str) -> Option<u32> {
+        if let Some(n) = self.code_to_n.get(code) {
+            return Some(*n);
+        }
+        let n = Kind::Customers.parse_id(code)?;
+        (!self.n_to_code.contains_key(&n) && (n as usize) <= self.data.len(Kind::Customers))
+            .then_some(n)
+    }
+
+    /// A record's number from the key the Service Layer shows for it.
+    pub(crate) fn number(&self, kind: Kind, key: &str) -> Option<u32> {
+        let n = match kind {
+            Kind::Customers => return self.customer_number(key),
+            Kind::Products => kind.parse_id(key)?,
+            Kind::Orders => key.parse().ok().or_else(|| kind.parse_id(key))?,
+        };
+        (n > 0 && (n as usize) <= self.data.len(kind)).then_some(n)
+    }
+}
+
+/// A request's handle on its connection: notified, the connection is reset.
+#[derive(Clone)]
+pub(crate) struct Kill(pub Arc<Notify>);
+
+pub(crate) struct Shared {
+    pub store: RwLock<Store>,
+    /// SessionId → last use (ms); `i64::MIN` once expired by a hook or a fault.
+    pub sessions: Mutex<HashMap<String, i64>>,
+    pub faults: Mutex<FaultState>,
+    pub stats: Mutex<SapB1Stats>,
+    pub company_db: String,
+    pub username: String,
+    pub password: String,
+    pub session_timeout: Duration,
+    pub max_page_size: usize,
+}
+
+/// A running simulator. Dropping it stops the server too; [`SapB1Sim::stop`] also waits.
+pub struct SapB1Sim {
+    shared: Arc<Shared>,
+    addr: SocketAddr,
+    shutdown: Option<oneshot::Sender<()>>,
+    task: Option<JoinHandle<()>>,
+}
+
+impl SapB1Sim {
+    /// Generates the data and serves on 127.0.0.1, on a free port.
+    pub async fn start(config: SapB1SimConfig) -> io::Result<SapB1Sim> {
+        SapB1Sim::start_on(SocketAddr::from((Ipv4Addr::LOCALHOST, 0)), config).await
+    }
+
+    pub async fn start_on(addr: SocketAddr, config: SapB1SimConfig) -> io::Result<SapB1Sim> {
+        let (records, seed) = (config.records, config.seed);
+        let data = tokio::task::spawn_blocking(move || Data::generate(records, seed))
+            .await
+            .map_err(io::Error::other)?;
+        let listener = TcpListener::bind(addr).await?;
+        let mut addr = listener.local_addr()?;
+        if addr.ip().is_unspecified() {
+            addr.set_ip(IpAddr::V4(Ipv4Addr::LOCALHOST));
+        }
+        let shared = Arc::new(Shared {
+            store: RwLock::new(Store {
+                data,
+                code_to_n: HashMap::new(),
+                n_to_code: HashMap::new(),
+            }),
+            sessions: Mutex::new(HashMap::new()),
+            faults: Mutex::new(FaultState::new(config.faults, seed)),
+            stats: Mutex::new(SapB1Stats::default()),
+            company_db: config.company_db,
+            username: config.username,
+            password: config.password,
+            session_timeout: config.session_timeout,
+            max_page_size: config.max_page_size,
+        });
+        let router = routes::router(Arc::clone(&shared));
+        let (tx, rx) = oneshot::channel();
+        let task = tokio::spawn(serve(listener, router, rx));
+        tracing::info!(%addr, records, seed, "sap b1 simulator listening");
+        Ok(SapB1Sim {
+            shared,
+            addr,
+            shutdown: Some(tx),
+            task: Some(task),
+        })
+    }
+
+    /// `http://127.0.0.1:PORT/b1s/v1`, the Service Layer root a connector is given.
+    pub fn base_url(&self) -> String {
+        format!("http://{}/b1s/v1", self.addr)
+    }
+
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    pub fn stats(&self) -> SapB1Stats {
+        lock(&self.shared.stats).clone()
+    }
+
+    /// Simulates edits made in SAP (`kind`: `customers`, `products`, `orders`; ids as the
+    /// Service Layer shows them: CardCode, ItemCode, DocEntry). Unknown ids are ignored.
+    pub fn touch(&self, kind: &str, ids: &[String]) {
+        let Some(kind) = Kind::parse(kind) else {
+            tracing::warn!(kind, "sap b1 simulator: touch of an unknown kind");
+            return;
+        };
+        let mut store = write(&self.shared.store);
+        let canonical: Vec<String> = ids
+            .iter()
+            .filter_map(|id| store.number(kind, id))
+            .map(|n| kind.id(n))
+            .collect();
+        store.data.touch(kind, &canonical);
+    }
+
+    /// Replaces the faults; counters and the random sequence restart from the seed.
+    pub fn set_faults(&self, faults: FaultSpec) {
+        lock(&self.shared.faults).replace(faults);
+    }
+
+    /// Every session opened so far is expired from now on.
+    pub fn expire_sessions(&self) {
+        lock(&self.shared.sessions)
+            .values_mut()
+            .for_each(|t| *t = i64::MIN);
+    }
+
+    /// Every key of a kind as the Service Layer shows it, in record order.
+    pub fn ids(&self, kind: &str) -> Vec<String> {
+        let Some(kind) = Kind::parse(kind) else {
+            return Vec::new();
+        };
+        let store = read(&self.shared.store);
+        let n = store.data.len(kind) as u32;
+        (1..=n)
+            .map(|i| match kind {
+                Kind::Customers => store.card_code(i),
+                Kind::Products => kind.id(i),
+                Kind::Orders => i.to_string(),
+            })
+            .collect()
+    }
+
+    /// One record as the Service Layer returns it (money as decimal strings here).
+    pub fn record(&self, kind: &str, key: &str) -> Option<Value> {
+        let kind = Kind::parse(kind)?;
+        let store = read(&self.shared.store);
+        let n = store.number(kind, key)?;
+        let v = render::entity(&store, kind, n)?;
+        serde_json::from_str(&render::plain_text(&v)).ok()
+    }
+
+    /// Stops accepting, drops every connection and waits for the server task.
+    pub async fn stop(mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(task) = self.task.take() {
+            let _ = task.await;
+        }
+    }
+}
+
+impl Drop for SapB1Sim {
+    fn drop(&mut self) {
+        if let Some(task) = self.task.take() {
+            task.abort();
+        }
+    }
+}
+
+async fn serve(listener: TcpListener, router: Router, mut shutdown: oneshot::Receiver<()>) {
+    let mut connections = JoinSet::new();
+    loop {
+        tokio::select! {
+            _ = &mut shutdown => break,
+            Some(_) = connections.join_next(), if !connections.is_empty() => {}
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => {
+                    connections.spawn(connection(stream, router.clone()));
+                }
+                Err(e) => {
+                    tracing::debug!(error = %e, "sap b1 simulator: accept failed");
+                    tokio::time::sleep(Duration::from_millis(10)).await;
+                }
+            },
+        }
+    }
+    connections.shutdown().await;
+}
+
+/// Serves one connection until it ends or a handler asks for a reset (SO_LINGER 0, so
+/// the client sees ECONNRESET rather than an answer).
+async fn connection(stream: TcpStream, router: Router) {
+    let split = stream.into_std().and_then(|s| {
+        let dup = s.try_clone()?;
+        Ok((TcpStream::from_std(s)?, dup))
+    });
+    let Ok((stream, dup)) = split else {
+        return;
+    };
+    let kill = Arc::new(Notify::new());
+    let handle = Kill(Arc::clone(&kill));
+    let service = hyper::service::service_fn(move |mut req: Request<Incoming>| {
+        req.extensions_mut().insert(handle.clone());
+        router.clone().oneshot(req)
+    });
+    let conn =
+        hyper::server::conn::http1::Builder::new().serve_connection(TokioIo::new(stream), service);
+    tokio::select! {
+        _ = conn => {}
+        _ = kill.notified() => {
+            if let Ok(dup) = TcpStream::from_std(dup) {
+                let _ = dup.set_zero_linger();
+            }
+        }
+    }
+}
