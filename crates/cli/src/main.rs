@@ -21,8 +21,8 @@ use storelink_core::{Actor, AppError, PageRequest, Role, Rule};
 use storelink_service::{default_data_dir, Services};
 
 use args::{
-    BenchCommand, Cli, Command, InboxCommand, OutboxCommand, SettingArgs, SimulateCommand,
-    SyncCommand, SystemsCommand, TokensCommand, UsersCommand,
+    BenchCommand, Cli, Command, InboxCommand, OutboxCommand, SettingArgs, SyncCommand,
+    SystemsCommand, TokensCommand, UsersCommand,
 };
 use output::Output;
 
@@ -63,28 +63,8 @@ async fn run(cli: Cli, out: &Output) -> Result<(), AppError> {
     if let Command::Bench(BenchCommand::Sync { records }) = cli.command {
         return bench::sync(records, out).await;
     }
-    if let Command::Simulate(SimulateCommand::Erp {
-        listen,
-        records,
-        faults,
-        seed,
-    }) = cli.command
-    {
-        return simulate::erp(listen, records, &faults, seed, out).await;
-    }
-    if let Command::Simulate(SimulateCommand::SapB1(args)) = &cli.command {
-        return simulate::sap_b1(args, out).await;
-    }
-    if let Command::Simulate(SimulateCommand::Kingdee(args)) = &cli.command {
-        return simulate::kingdee(args, out).await;
-    }
-    if let Command::Simulate(SimulateCommand::YonyouU8(args)) = &cli.command {
-        use storelink_simulators::yonyou::Variant;
-        return simulate::yonyou(Variant::U8, args, out).await;
-    }
-    if let Command::Simulate(SimulateCommand::Yonsuite(args)) = &cli.command {
-        use storelink_simulators::yonyou::Variant;
-        return simulate::yonyou(Variant::YonSuite, args, out).await;
+    if let Command::Simulate(command) = &cli.command {
+        return simulate::command(command, out).await;
     }
     let data_dir = match cli.data_dir.or_else(default_data_dir) {
         Some(d) => d,

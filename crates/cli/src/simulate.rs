@@ -1,126 +1,160 @@
-//! `storelink simulate erp`: the custom ERP simulator as a process, until Ctrl-C.
+//! `storelink simulate …`: a vendor simulator as a process, until Ctrl-C.
+
+use std::io;
+use std::net::SocketAddr;
 
 use storelink_core::{AppError, Rule};
 use storelink_simulators::erp::{ErpSim, ErpSimConfig, FaultSpec};
+use storelink_simulators::kingdee::{KingdeeSim, KingdeeSimConfig};
+use storelink_simulators::sap_b1::{SapB1Sim, SapB1SimConfig};
+use storelink_simulators::yonyou::{Variant, YonyouSim, YonyouSimConfig};
 
+use crate::args::{SimulateCommand, VendorSimArgs};
 use crate::output::Output;
 
-pub async fn erp(
-    listen: std::net::SocketAddr,
+/// What running a simulator as a process needs of it.
+trait Simulator: Sized {
+    type Config;
+    async fn start_on(addr: SocketAddr, config: Self::Config) -> io::Result<Self>;
+    fn base_url(&self) -> String;
+    async fn stop(self);
+}
+
+macro_rules! simulator {
+    ($($sim:ty => $config:ty),* $(,)?) => {$(
+        impl Simulator for $sim {
+            type Config = $config;
+            async fn start_on(addr: SocketAddr, config: $config) -> io::Result<Self> {
+                <$sim>::start_on(addr, config).await
+            }
+            fn base_url(&self) -> String {
+                <$sim>::base_url(self)
+            }
+            async fn stop(self) {
+                <$sim>::stop(self).await
+            }
+        }
+    )*};
+}
+
+simulator!(
+    ErpSim => ErpSimConfig,
+    SapB1Sim => SapB1SimConfig,
+    KingdeeSim => KingdeeSimConfig,
+    YonyouSim => YonyouSimConfig,
+);
+
+/// Runs the chosen simulator until Ctrl-C.
+pub async fn command(command: &SimulateCommand, out: &Output) -> Result<(), AppError> {
+    match command {
+        SimulateCommand::Erp {
+            listen,
+            records,
+            faults,
+            seed,
+        } => erp(*listen, *records, faults, *seed, out).await,
+        SimulateCommand::SapB1(args) => sap_b1(args, out).await,
+        SimulateCommand::Kingdee(args) => kingdee(args, out).await,
+        SimulateCommand::YonyouU8(args) => yonyou(Variant::U8, args, out).await,
+        SimulateCommand::Yonsuite(args) => yonyou(Variant::YonSuite, args, out).await,
+    }
+}
+
+fn parse_faults(faults: &str) -> Result<FaultSpec, AppError> {
+    FaultSpec::parse(faults).map_err(|e| {
+        AppError::field(
+            "faults",
+            Rule::Format {
+                expected: "kind:probability,...".into(),
+            },
+            e,
+        )
+    })
+}
+
+/// Starts `S` on `listen`, logs its credentials with `credentials`, announces its URL and
+/// serves until Ctrl-C.
+async fn serve<S: Simulator>(
+    listen: SocketAddr,
+    config: S::Config,
+    credentials: impl FnOnce(&S),
+    out: &Output,
+) -> Result<(), AppError> {
+    let sim = S::start_on(listen, config)
+        .await
+        .map_err(|e| AppError::internal(format!("cannot listen on {listen}: {e}")))?;
+    credentials(&sim);
+    out.listening(&sim.base_url(), &[], None)?;
+    let _ = tokio::signal::ctrl_c().await;
+    sim.stop().await;
+    Ok(())
+}
+
+/// `storelink simulate erp`: the custom ERP simulator.
+async fn erp(
+    listen: SocketAddr,
     records: usize,
     faults: &str,
     seed: u64,
     out: &Output,
 ) -> Result<(), AppError> {
-    let faults = FaultSpec::parse(faults).map_err(|e| {
-        AppError::field(
-            "faults",
-            Rule::Format {
-                expected: "kind:probability,...".into(),
-            },
-            e,
-        )
-    })?;
     let config = ErpSimConfig {
         records,
         seed,
-        faults,
+        faults: parse_faults(faults)?,
         ..ErpSimConfig::default()
     };
     let (username, password) = (config.username.clone(), config.password.clone());
-    let sim = ErpSim::start_on(listen, config)
-        .await
-        .map_err(|e| AppError::internal(format!("cannot listen on {listen}: {e}")))?;
-    tracing::info!(%username, %password, records, "custom ERP simulator credentials");
-    out.listening(&sim.base_url(), &[], None)?;
-    let _ = tokio::signal::ctrl_c().await;
-    sim.stop().await;
-    Ok(())
+    serve::<ErpSim>(
+        listen,
+        config,
+        |_| tracing::info!(%username, %password, records, "custom ERP simulator credentials"),
+        out,
+    )
+    .await
 }
 
-/// `storelink simulate yonyou-u8|yonsuite`: a Yonyou simulator until Ctrl-C.
-pub async fn yonyou(
-    variant: storelink_simulators::yonyou::Variant,
-    args: &crate::args::VendorSimArgs,
-    out: &Output,
-) -> Result<(), AppError> {
-    use storelink_simulators::yonyou::{YonyouSim, YonyouSimConfig};
-    let faults = FaultSpec::parse(&args.faults).map_err(|e| {
-        AppError::field(
-            "faults",
-            Rule::Format {
-                expected: "kind:probability,...".into(),
-            },
-            e,
-        )
-    })?;
+/// `storelink simulate yonyou-u8|yonsuite`: a Yonyou simulator.
+async fn yonyou(variant: Variant, args: &VendorSimArgs, out: &Output) -> Result<(), AppError> {
     let config = YonyouSimConfig {
         records: args.records,
         seed: args.seed,
-        faults,
+        faults: parse_faults(&args.faults)?,
         ..YonyouSimConfig::new(variant)
     };
-    let sim = YonyouSim::start_on(args.listen, config)
-        .await
-        .map_err(|e| AppError::internal(format!("cannot listen on {}: {e}", args.listen)))?;
-    let c = sim.config();
     // Simulator-only credentials, printed so a test system can be set up against it.
-    tracing::info!(from_account = %c.from_account, app_key = %c.app_key, app_secret = %c.app_secret,
-        records = args.records, "yonyou simulator credentials");
-    out.listening(&sim.base_url(), &[], None)?;
-    let _ = tokio::signal::ctrl_c().await;
-    sim.stop().await;
-    Ok(())
+    let credentials = |sim: &YonyouSim| {
+        let c = sim.config();
+        tracing::info!(from_account = %c.from_account, app_key = %c.app_key,
+            app_secret = %c.app_secret, records = args.records, "yonyou simulator credentials");
+    };
+    serve(args.listen, config, credentials, out).await
 }
 
-/// `storelink simulate kingdee`: the K3 Cloud simulator until Ctrl-C.
-pub async fn kingdee(args: &crate::args::VendorSimArgs, out: &Output) -> Result<(), AppError> {
-    use storelink_simulators::kingdee::{KingdeeSim, KingdeeSimConfig};
-    let faults = FaultSpec::parse(&args.faults).map_err(|e| {
-        AppError::field(
-            "faults",
-            Rule::Format {
-                expected: "kind:probability,...".into(),
-            },
-            e,
-        )
-    })?;
+/// `storelink simulate kingdee`: the K3 Cloud simulator.
+async fn kingdee(args: &VendorSimArgs, out: &Output) -> Result<(), AppError> {
     let config = KingdeeSimConfig {
         records: args.records,
         seed: args.seed,
-        faults,
+        faults: parse_faults(&args.faults)?,
         ..KingdeeSimConfig::default()
     };
-    let sim = KingdeeSim::start_on(args.listen, config)
-        .await
-        .map_err(|e| AppError::internal(format!("cannot listen on {}: {e}", args.listen)))?;
-    let c = sim.config();
     // Simulator-only credentials, printed so a test system can be set up against it.
-    tracing::info!(acct_id = %c.acct_id, username = %c.username, app_id = %c.app_id,
-        app_secret = %c.app_secret, password = %c.password, records = args.records,
-        "kingdee simulator credentials");
-    out.listening(&sim.base_url(), &[], None)?;
-    let _ = tokio::signal::ctrl_c().await;
-    sim.stop().await;
-    Ok(())
+    let credentials = |sim: &KingdeeSim| {
+        let c = sim.config();
+        tracing::info!(acct_id = %c.acct_id, username = %c.username, app_id = %c.app_id,
+            app_secret = %c.app_secret, password = %c.password, records = args.records,
+            "kingdee simulator credentials");
+    };
+    serve(args.listen, config, credentials, out).await
 }
 
-/// `storelink simulate sap-b1`: the SAP Business One Service Layer simulator until Ctrl-C.
-pub async fn sap_b1(args: &crate::args::VendorSimArgs, out: &Output) -> Result<(), AppError> {
-    use storelink_simulators::sap_b1::{SapB1Sim, SapB1SimConfig};
-    let faults = FaultSpec::parse(&args.faults).map_err(|e| {
-        AppError::field(
-            "faults",
-            Rule::Format {
-                expected: "kind:probability,...".into(),
-            },
-            e,
-        )
-    })?;
+/// `storelink simulate sap-b1`: the SAP Business One Service Layer simulator.
+async fn sap_b1(args: &VendorSimArgs, out: &Output) -> Result<(), AppError> {
     let config = SapB1SimConfig {
         records: args.records,
         seed: args.seed,
-        faults,
+        faults: parse_faults(&args.faults)?,
         ..SapB1SimConfig::default()
     };
     let (company_db, username, password) = (
@@ -128,14 +162,10 @@ pub async fn sap_b1(args: &crate::args::VendorSimArgs, out: &Output) -> Result<(
         config.username.clone(),
         config.password.clone(),
     );
-    let sim = SapB1Sim::start_on(args.listen, config)
-        .await
-        .map_err(|e| AppError::internal(format!("cannot listen on {}: {e}", args.listen)))?;
     // Simulator-only credentials, printed so a test system can be set up against it.
-    tracing::info!(%company_db, %username, %password, records = args.records,
-        "sap b1 simulator credentials");
-    out.listening(&sim.base_url(), &[], None)?;
-    let _ = tokio::signal::ctrl_c().await;
-    sim.stop().await;
-    Ok(())
+    let credentials = |_: &SapB1Sim| {
+        tracing::info!(%company_db, %username, %password, records = args.records,
+            "sap b1 simulator credentials");
+    };
+    serve(args.listen, config, credentials, out).await
 }

@@ -12,12 +12,13 @@ use serde_json::{json, Value};
 use storelink_core::sync::SyncMode;
 use storelink_core::ErrorClass;
 
-use crate::classify::{classify_status, classify_transport};
+use crate::classify::classify_status;
 use crate::connector::{
     BoxFuture, CallError, Connector, Entity, PageStyle, PullRequest, PulledPage, PushRequest,
     RemoteRecord, StreamSpec,
 };
-use crate::mapping::{CompiledMapping, FieldMapping};
+use crate::http;
+use crate::mapping::{compile_streams, compiled_for, CompiledMapping, FieldMapping};
 
 const MODES: &[SyncMode] = &[SyncMode::Full, SyncMode::Incremental, SyncMode::Single];
 
@@ -181,15 +182,7 @@ pub fn mappable_fields(stream: &str) -> Vec<&'static str> {
 pub fn from_settings(
     settings: &crate::registry::ConnectorSettings,
 ) -> Result<Box<dyn Connector>, storelink_core::AppError> {
-    let mut mappings = Vec::new();
-    for stream in STREAMS {
-        let mapping = settings.mapping(
-            stream.name,
-            default_mapping(stream.name),
-            &mappable_fields(stream.name),
-        )?;
-        mappings.push((stream.name.to_owned(), mapping));
-    }
+    let mappings = settings.stream_mappings(STREAMS, default_mapping, mappable_fields)?;
     let connector = CustomErp::new(CustomErpConfig {
         base_url: settings.base_url()?,
         username: settings.text("username", "the ERP user name")?,
@@ -240,35 +233,10 @@ fn vendor_message(body: &str) -> String {
         .unwrap_or_else(|| body.chars().take(200).collect())
 }
 
-fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
-    headers
-        .get(reqwest::header::RETRY_AFTER)?
-        .to_str()
-        .ok()?
-        .trim()
-        .parse::<u64>()
-        .ok()
-        .map(Duration::from_secs)
-}
-
 impl CustomErp {
     pub fn new(config: CustomErpConfig) -> Result<Self, CallError> {
-        let http = reqwest::Client::builder()
-            .timeout(config.timeout)
-            .build()
-            .map_err(|e| CallError::new(ErrorClass::UnknownError, e.to_string()))?;
-        let compiled = STREAMS
-            .iter()
-            .map(|s| {
-                let mapping = config
-                    .mappings
-                    .iter()
-                    .find(|(name, _)| name == s.name)
-                    .map(|(_, m)| m.clone())
-                    .unwrap_or_else(|| default_mapping(s.name));
-                (s.name.to_owned(), mapping.compile())
-            })
-            .collect();
+        let http = http::client(config.timeout)?;
+        let compiled = compile_streams(STREAMS, &config.mappings, default_mapping);
         Ok(CustomErp {
             config,
             compiled,
@@ -282,10 +250,7 @@ impl CustomErp {
     }
 
     fn mapping(&self, stream: &str) -> Option<&CompiledMapping> {
-        self.compiled
-            .iter()
-            .find(|(s, _)| s == stream)
-            .map(|(_, m)| m)
+        compiled_for(&self.compiled, stream)
     }
 
     fn cached_token(&self) -> Option<String> {
@@ -307,27 +272,23 @@ impl CustomErp {
     }
 
     async fn login(&self) -> Result<String, CallError> {
-        let response = self
+        let request = self
             .http
             .post(self.url("/auth/login"))
-            .json(&json!({"username": self.config.username, "password": self.config.password}))
-            .send()
+            .json(&json!({"username": self.config.username, "password": self.config.password}));
+        // The URL carries no secret here (credentials go in the body), so it stays.
+        let answer = http::exchange(request)
             .await
-            .map_err(|e| CallError::new(classify_transport(&e), e.to_string()))?;
-        let status = response.status();
-        let body = response
-            .text()
-            .await
-            .map_err(|e| CallError::new(classify_transport(&e), e.to_string()))?;
-        if !status.is_success() {
-            let mut err = CallError::new(
-                classify_status(status.as_u16()).unwrap_or(ErrorClass::UnknownError),
-                format!("login refused: {}", vendor_message(&body)),
-            );
-            err.status = Some(status.as_u16());
-            return Err(err);
+            .map_err(http::transport_with_url)?;
+        if !answer.status.is_success() {
+            return Err(http::refused(
+                classify_status(answer.code()).unwrap_or(ErrorClass::UnknownError),
+                format!("login refused: {}", vendor_message(&answer.text)),
+                answer.code(),
+                None,
+            ));
         }
-        let v: Value = serde_json::from_str(&body).map_err(|_| {
+        let v: Value = serde_json::from_str(&answer.text).map_err(|_| {
             CallError::new(ErrorClass::ValidationError, "the login answer is not JSON")
         })?;
         let token = v["token"]
@@ -381,44 +342,28 @@ impl CustomErp {
             if let Some(k) = idempotency_key {
                 request = request.header("Idempotency-Key", k);
             }
-            let response = request
-                .send()
+            let answer = http::exchange(request)
                 .await
-                .map_err(|e| CallError::new(classify_transport(&e), e.to_string()))?;
-            let status = response.status();
-            let wait = retry_after(response.headers());
-            let text = response
-                .text()
-                .await
-                .map_err(|e| CallError::new(classify_transport(&e), e.to_string()))?;
+                .map_err(http::transport_with_url)?;
+            let status = answer.status;
             if status == StatusCode::UNAUTHORIZED && attempt == 0 {
                 self.forget_token();
                 continue;
             }
             if !status.is_success() {
-                let class = classify_status(status.as_u16()).unwrap_or(ErrorClass::UnknownError);
                 let class = if status == StatusCode::CONFLICT {
                     ErrorClass::BusinessLogicError
                 } else {
-                    class
+                    classify_status(answer.code()).unwrap_or(ErrorClass::UnknownError)
                 };
-                return Err(CallError {
+                return Err(http::refused(
                     class,
-                    message: vendor_message(&text),
-                    retry_after: wait,
-                    status: Some(status.as_u16()),
-                });
+                    vendor_message(&answer.text),
+                    answer.code(),
+                    answer.retry_after,
+                ));
             }
-            let value = serde_json::from_str(&text).map_err(|_| CallError {
-                class: ErrorClass::ValidationError,
-                message: format!(
-                    "the answer to {path} is not valid JSON: {}",
-                    text.chars().take(80).collect::<String>()
-                ),
-                retry_after: None,
-                status: Some(status.as_u16()),
-            })?;
-            return Ok((status, value));
+            return Ok((status, answer.json(path)?));
         }
         Err(CallError::new(
             ErrorClass::AuthenticationError,
@@ -473,17 +418,13 @@ impl Connector for CustomErp {
 
     fn test_connection(&self) -> BoxFuture<'_, Result<(), CallError>> {
         Box::pin(async move {
-            self.forget_token();
-            self.login().await?;
-            self.call(
-                Method::GET,
-                "/customers",
-                &[("page", "1".into()), ("limit", "1".into())],
-                None,
-                None,
+            let first = [("page", "1".into()), ("limit", "1".into())];
+            http::check_connection(
+                || self.forget_token(),
+                self.login(),
+                self.call(Method::GET, "/customers", &first, None, None),
             )
             .await
-            .map(|_| ())
         })
     }
 

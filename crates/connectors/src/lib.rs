@@ -6,6 +6,7 @@
 pub mod classify;
 pub mod connector;
 pub mod custom_erp;
+mod http;
 pub mod kingdee;
 pub mod mapping;
 pub mod probe;

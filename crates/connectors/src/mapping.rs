@@ -196,6 +196,42 @@ impl CompiledMapping {
     }
 }
 
+/// The mapping in force for a stream: the configured one, else the shipped default.
+pub(crate) fn in_force(
+    mappings: &[(String, FieldMapping)],
+    stream: &str,
+    default: impl Fn(&str) -> FieldMapping,
+) -> FieldMapping {
+    mappings
+        .iter()
+        .find(|(name, _)| name == stream)
+        .map(|(_, m)| m.clone())
+        .unwrap_or_else(|| default(stream))
+}
+
+/// Per stream, the mapping in force compiled once.
+pub(crate) fn compile_streams(
+    streams: &[crate::connector::StreamSpec],
+    mappings: &[(String, FieldMapping)],
+    default: impl Fn(&str) -> FieldMapping,
+) -> Vec<(String, CompiledMapping)> {
+    streams
+        .iter()
+        .map(|s| {
+            let mapping = in_force(mappings, s.name, &default);
+            (s.name.to_owned(), mapping.compile())
+        })
+        .collect()
+}
+
+/// The compiled mapping of a stream in a list built by [`compile_streams`].
+pub(crate) fn compiled_for<'a>(
+    compiled: &'a [(String, CompiledMapping)],
+    stream: &str,
+) -> Option<&'a CompiledMapping> {
+    compiled.iter().find(|(s, _)| s == stream).map(|(_, m)| m)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

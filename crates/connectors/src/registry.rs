@@ -96,6 +96,22 @@ impl ConnectorSettings {
         let overrides = self.config.get("field_mapping").and_then(|m| m.get(stream));
         default.with_overrides(overrides, mappable, stream)
     }
+
+    /// [`Self::mapping`] for every stream of a connector, in stream order.
+    pub(crate) fn stream_mappings(
+        &self,
+        streams: &[crate::connector::StreamSpec],
+        default: impl Fn(&str) -> FieldMapping,
+        mappable: impl Fn(&str) -> Vec<&'static str>,
+    ) -> Result<Vec<(String, FieldMapping)>, AppError> {
+        streams
+            .iter()
+            .map(|s| {
+                let m = self.mapping(s.name, default(s.name), &mappable(s.name))?;
+                Ok((s.name.to_owned(), m))
+            })
+            .collect()
+    }
 }
 
 /// The provider names a system of this type can sync with, for error messages and forms.

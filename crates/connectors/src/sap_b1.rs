@@ -47,12 +47,12 @@ use storelink_core::ErrorClass;
 pub use fields::{default_mapping, mappable_fields};
 pub use wire::{classify_sap, vendor_error};
 
-use crate::classify::classify_transport;
 use crate::connector::{
     BoxFuture, CallError, Connector, Entity, PageStyle, PullRequest, PulledPage, PushRequest,
     RemoteRecord, StreamSpec,
 };
-use crate::mapping::{CompiledMapping, FieldMapping};
+use crate::http;
+use crate::mapping::{compile_streams, compiled_for, CompiledMapping, FieldMapping};
 use session::Session;
 
 const MODES: &[SyncMode] = &[SyncMode::Full, SyncMode::Incremental, SyncMode::Single];
@@ -117,15 +117,7 @@ fn resource(stream: &str) -> Result<Resource, CallError> {
 pub fn from_settings(
     settings: &crate::registry::ConnectorSettings,
 ) -> Result<Box<dyn Connector>, storelink_core::AppError> {
-    let mut mappings = Vec::new();
-    for stream in STREAMS {
-        let mapping = settings.mapping(
-            stream.name,
-            default_mapping(stream.name),
-            &mappable_fields(stream.name),
-        )?;
-        mappings.push((stream.name.to_owned(), mapping));
-    }
+    let mappings = settings.stream_mappings(STREAMS, default_mapping, mappable_fields)?;
     let connector = SapB1::new(SapB1Config {
         base_url: settings.base_url()?,
         company_db: settings.text("company_db", "the SAP Business One company database")?,
@@ -179,22 +171,8 @@ pub struct SapB1 {
 
 impl SapB1 {
     pub fn new(config: SapB1Config) -> Result<Self, CallError> {
-        let http = reqwest::Client::builder()
-            .timeout(config.timeout)
-            .build()
-            .map_err(|e| CallError::new(classify_transport(&e), e.to_string()))?;
-        let compiled = STREAMS
-            .iter()
-            .map(|s| {
-                let mapping = config
-                    .mappings
-                    .iter()
-                    .find(|(name, _)| name == s.name)
-                    .map(|(_, m)| m.clone())
-                    .unwrap_or_else(|| default_mapping(s.name));
-                (s.name.to_owned(), mapping.compile())
-            })
-            .collect();
+        let http = http::client(config.timeout)?;
+        let compiled = compile_streams(STREAMS, &config.mappings, default_mapping);
         Ok(SapB1 {
             config,
             compiled,
@@ -211,10 +189,7 @@ impl SapB1 {
     }
 
     fn mapping(&self, stream: &str) -> Option<&CompiledMapping> {
-        self.compiled
-            .iter()
-            .find(|(s, _)| s == stream)
-            .map(|(_, m)| m)
+        compiled_for(&self.compiled, stream)
     }
 
     fn offset(&self) -> chrono::Duration {
@@ -322,18 +297,16 @@ impl Connector for SapB1 {
     }
 
     fn test_connection(&self) -> BoxFuture<'_, Result<(), CallError>> {
-        Box::pin(async move {
-            self.forget(None);
-            self.login().await?;
+        Box::pin(http::check_connection(
+            || self.forget(None),
+            self.login(),
             self.call(
                 Method::GET,
                 "BusinessPartners?$select=CardCode&$top=1",
                 None,
                 &[],
-            )
-            .await
-            .map(|_| ())
-        })
+            ),
+        ))
     }
 
     fn pull<'a>(

@@ -1,32 +1,19 @@
 //! The engine against the SAP Business One Service Layer simulator over loopback, with a
 //! real SQLite file and the real keychain (run under scripts/with-keyring.sh).
 
-use std::time::{Duration, Instant};
+mod common;
 
+use std::time::Duration;
+
+use common::{erp_config, is_auth_refusal, vendor_host, ErpSystem, VendorHost};
 use serde_json::json;
-use storelink_core::ids::{new_id, now};
-use storelink_core::sync::{SyncMode, SyncTaskStatus, SyncTrigger};
-use storelink_core::system::{ExternalSystem, SystemStatus, SystemType};
-use storelink_core::{AppError, ErrorClass};
-use storelink_engine::{Engine, SyncRequest};
-use storelink_secrets::{Keychain, Secret};
+use storelink_core::sync::SyncMode;
 use storelink_simulators::sap_b1::{FaultSpec, SapB1Sim, SapB1SimConfig};
-use storelink_store::erp_records::{self, ErpTable};
-use storelink_store::{outbox, systems, Db};
-
-struct Host {
-    _dir: tempfile::TempDir,
-    db: Db,
-    engine: Engine,
-    system: ExternalSystem,
-    sim: SapB1Sim,
-}
+use storelink_store::erp_records::ErpTable;
 
 /// `records` business partners (items half, orders a quarter); pages of 50 asked for,
 /// the server capping them at 20 so every page follows `odata.nextLink`.
-async fn host(records: usize, faults: &str, password: &str) -> Host {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let db = Db::open(&dir.path().join("s.db")).await.expect("db");
+async fn host(records: usize, faults: &str, password: &str) -> VendorHost<SapB1Sim> {
     let sim = SapB1Sim::start(SapB1SimConfig {
         records,
         max_page_size: 20,
@@ -35,75 +22,22 @@ async fn host(records: usize, faults: &str, password: &str) -> Host {
     })
     .await
     .expect("simulator");
-    let at = now();
-    let system = ExternalSystem {
-        id: new_id(),
-        name: format!("SAP B1 {}", new_id()),
-        system_type: SystemType::Erp,
-        provider: "sap_b1".into(),
-        version: Some("10.0".into()),
-        status: SystemStatus::Active,
-        store_id: Some("store-001".into()),
-        api_endpoint: Some(sim.base_url()),
-        webhook_url: None,
-        config: json!({"company_db": "SBODEMOCN", "username": "manager", "page_size": 50,
-            "rate_limit_per_second": 10000, "timeout_ms": 2000, "commit_every_records": 100,
-            "lookback_seconds": 0,
-            "retryPolicy": {"maxRetries": 8, "initialDelay": 20, "maxDelay": 200}}),
-        sync_enabled: true,
-        sync_interval: 300,
-        last_sync_at: None,
-        last_sync_status: None,
-        secret_fields: vec!["password".into()],
-        last_test_at: None,
-        last_test_latency_ms: None,
-        last_test_error_class: None,
-        last_test_message: None,
-        created_at: at,
-        updated_at: at,
-    };
-    let mut tx = db.write().await.expect("tx");
-    systems::insert(&mut tx, &system).await.expect("system");
-    tx.commit().await.expect("commit");
-    let keychain = Keychain::new("storelink-engine-test");
-    keychain
-        .set(system.id, "password", &Secret::new(password))
-        .await
-        .expect("keychain");
-    let engine = Engine::new(db.clone(), keychain);
-    Host {
-        _dir: dir,
-        db,
-        engine,
-        system,
+    let endpoint = sim.base_url();
+    vendor_host(
         sim,
-    }
-}
-
-impl Host {
-    fn request(&self, stream: &str, mode: SyncMode) -> SyncRequest {
-        SyncRequest {
-            system_id: self.system.id,
-            stream: stream.into(),
-            mode,
-            trigger: SyncTrigger::Manual,
-        }
-    }
-
-    async fn count(&self, table: ErpTable) -> i64 {
-        let mut conn = self.db.read().await.expect("read");
-        erp_records::count(&mut conn, table, self.system.id)
-            .await
-            .expect("count")
-    }
-
-    async fn stored(&self, table: ErpTable, id: &str) -> serde_json::Value {
-        let mut conn = self.db.read().await.expect("read");
-        erp_records::get(&mut conn, table, self.system.id, id)
-            .await
-            .expect("get")
-            .expect("stored")
-    }
+        ErpSystem {
+            name: "SAP B1",
+            provider: "sap_b1",
+            version: Some("10.0"),
+            endpoint,
+            config: erp_config(
+                50,
+                json!({"company_db": "SBODEMOCN", "username": "manager", "lookback_seconds": 0}),
+            ),
+            secret: ("password", password),
+        },
+    )
+    .await
 }
 
 fn text(v: &serde_json::Value) -> String {
@@ -116,20 +50,14 @@ fn text(v: &serde_json::Value) -> String {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn full_sync_of_every_stream_stores_exact_counts_in_our_model() {
     let h = host(130, "", "b1-pass").await;
-    for (stream, table, n) in [
+    let streams = [
         ("customers", ErpTable::Customers, 130),
         ("products", ErpTable::Products, 65),
         ("orders", ErpTable::Orders, 32),
-    ] {
-        let task = h
-            .engine
-            .run_sync(h.request(stream, SyncMode::Full))
-            .await
-            .expect("sync");
-        assert_eq!(task.status, SyncTaskStatus::Completed, "{stream}");
-        assert_eq!((task.success_items, task.failed_items), (n, 0), "{stream}");
-        assert_eq!(task.total_items, n, "{stream}: odata.count");
-        assert_eq!(h.count(table).await, n, "{stream}");
+    ];
+    let tasks = h.full_sync_each(&streams, "").await;
+    for ((stream, _, n), task) in streams.iter().zip(&tasks) {
+        assert_eq!(task.total_items, *n, "{stream}: odata.count");
     }
     let raw = h.sim.record("customers", "C000001").expect("raw");
     let c = h.stored(ErpTable::Customers, "C000001").await;
@@ -161,8 +89,7 @@ async fn full_sync_of_every_stream_stores_exact_counts_in_our_model() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_incremental_sync_after_an_edit_in_sap_takes_only_that_record() {
     let h = host(100, "", "b1-pass").await;
-    h.engine
-        .run_sync(h.request("customers", SyncMode::Incremental))
+    h.sync("customers", SyncMode::Incremental)
         .await
         .expect("first");
     assert_eq!(h.count(ErpTable::Customers).await, 100);
@@ -170,31 +97,15 @@ async fn an_incremental_sync_after_an_edit_in_sap_takes_only_that_record() {
     tokio::time::sleep(Duration::from_millis(1100)).await;
     h.sim.touch("customers", &["C000007".to_owned()]);
     let task = h
-        .engine
-        .run_sync(h.request("customers", SyncMode::Incremental))
+        .sync("customers", SyncMode::Incremental)
         .await
         .expect("incremental");
     // The record on the previous sync's high-water mark is read again (unchanged): the
     // cursor is inclusive. Nothing else is.
     assert_eq!(task.failed_items, 0);
     assert!(task.success_items <= 2, "{}", task.success_items);
-    let mut conn = h.db.read().await.expect("read");
-    let logs = storelink_store::sync_logs::list(
-        &mut conn,
-        &storelink_store::sync_logs::SyncLogFilter {
-            task_id: Some(task.id),
-            ..Default::default()
-        },
-        &storelink_core::PageRequest {
-            cursor: None,
-            limit: Some(100),
-        },
-    )
-    .await
-    .expect("logs");
-    drop(conn);
+    let logs = h.logs(task.id, 100).await;
     let changed: Vec<(String, &str)> = logs
-        .items
         .iter()
         .filter(|l| l.action.as_str() != "unchanged")
         .map(|l| (l.item_id.clone(), l.action.as_str()))
@@ -210,7 +121,7 @@ async fn an_incremental_sync_after_an_edit_in_sap_takes_only_that_record() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_session_that_expires_mid_sync_means_one_new_login() {
     let h = host(400, "slow:15ms:1.0", "b1-pass").await;
-    let run = h.engine.run_sync(h.request("customers", SyncMode::Full));
+    let run = h.sync("customers", SyncMode::Full);
     let expire = async {
         // Once a few pages are in, whatever the machine's speed.
         while h
@@ -236,21 +147,10 @@ async fn a_session_that_expires_mid_sync_means_one_new_login() {
 async fn a_wrong_password_is_an_authentication_error_without_retries() {
     let h = host(20, "", "wrong").await;
     let err = h
-        .engine
-        .run_sync(h.request("customers", SyncMode::Full))
+        .sync("customers", SyncMode::Full)
         .await
         .expect_err("refused");
-    assert!(
-        matches!(
-            err,
-            AppError::External {
-                class: ErrorClass::AuthenticationError,
-                retryable: false,
-                ..
-            }
-        ),
-        "{err:?}"
-    );
+    assert!(is_auth_refusal(&err), "{err:?}");
     assert!(!err.to_string().contains("wrong"), "no secret in errors");
     let stats = h.sim.stats();
     assert_eq!((stats.logins, stats.failed_logins), (0, 1), "{stats:?}");
@@ -261,8 +161,7 @@ async fn a_wrong_password_is_an_authentication_error_without_retries() {
 async fn a_storm_of_429s_is_ridden_out() {
     let h = host(120, "429:0.3", "b1-pass").await;
     let task = h
-        .engine
-        .run_sync(h.request("customers", SyncMode::Full))
+        .sync("customers", SyncMode::Full)
         .await
         .expect("sync survives");
     assert_eq!((task.success_items, task.failed_items), (120, 0));
@@ -273,10 +172,7 @@ async fn a_storm_of_429s_is_ridden_out() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn outbox_changes_arrive_once_each() {
     let h = host(40, "", "b1-pass").await;
-    h.engine
-        .run_sync(h.request("customers", SyncMode::Full))
-        .await
-        .expect("sync");
+    h.sync("customers", SyncMode::Full).await.expect("sync");
     let mut record = h.stored(ErpTable::Customers, "C000002").await;
     record["contacts"][0]["phone"] = json!("13900000000");
     let order = json!({
@@ -289,41 +185,17 @@ async fn outbox_changes_arrive_once_each() {
             "totalAmount": "24.60", "currency": "CNY"},
         "metadata": {"createdAt": "2026-03-01T10:00:00Z", "updatedAt": "2026-03-01T10:00:00Z"}
     });
-    {
-        let mut tx = h.db.write().await.expect("tx");
-        outbox::append(
-            &mut tx,
-            h.system.id,
+    h.queue(&[
+        (
             "customers:C000002",
             "customer.update",
-            &json!({"externalId": "C000002", "record": record}),
-        )
-        .await
-        .expect("append");
-        outbox::append(
-            &mut tx,
-            h.system.id,
-            "order:WEB-20260301-1",
-            "order.create",
-            &order,
-        )
-        .await
-        .expect("append");
-        tx.commit().await.expect("commit");
-    }
-    let deadline = Instant::now() + Duration::from_secs(30);
-    loop {
-        h.engine.dispatch_once().await.expect("dispatch");
-        let mut conn = h.db.read().await.expect("read");
-        let waiting = outbox::count_waiting(&mut conn, Some(h.system.id))
-            .await
-            .expect("count");
-        if waiting == 0 || Instant::now() > deadline {
-            break;
-        }
-        drop(conn);
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+            json!({"externalId": "C000002", "record": record}),
+        ),
+        ("order:WEB-20260301-1", "order.create", order),
+    ])
+    .await;
+    h.drain_outbox(Duration::from_secs(30), Duration::from_millis(100))
+        .await;
     let writes = h.sim.stats().writes;
     assert_eq!(
         (writes.customers_updated, writes.orders_created),

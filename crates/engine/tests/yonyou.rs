@@ -1,37 +1,29 @@
 //! The engine against the Yonyou simulators (U8 OpenAPI and YonSuite) over loopback, with
 //! a real SQLite file and the real keychain (run under scripts/with-keyring.sh).
 
-use std::time::{Duration, Instant};
+mod common;
 
-use serde_json::{json, Value};
+use std::time::Duration;
+
+use common::{erp_config, is_auth_refusal, vendor_host, ErpSystem, VendorHost};
+use serde_json::json;
 use storelink_connectors::connector::PushRequest;
 use storelink_connectors::registry::{self, ConnectorSettings};
-use storelink_core::ids::{new_id, now};
 use storelink_core::outbox::OutboxStatus;
-use storelink_core::sync::{SyncMode, SyncTaskStatus, SyncTrigger};
-use storelink_core::system::{ExternalSystem, SystemStatus, SystemType};
-use storelink_core::{AppError, ErrorClass};
-use storelink_engine::{Engine, SyncRequest};
-use storelink_secrets::{Keychain, Secret};
+use storelink_core::sync::{SyncMode, SyncTaskStatus};
+use storelink_core::system::SystemType;
 use storelink_simulators::erp::FaultSpec;
 use storelink_simulators::yonyou::{Variant, YonyouSim, YonyouSimConfig};
-use storelink_store::erp_records::{self, ErpTable};
-use storelink_store::outbox::{self, OutboxFilter};
-use storelink_store::{systems, Db};
+use storelink_store::erp_records::ErpTable;
 
 const BOTH: [Variant; 2] = [Variant::U8, Variant::YonSuite];
 
-struct Host {
-    _dir: tempfile::TempDir,
-    db: Db,
-    engine: Engine,
-    system: ExternalSystem,
-    sim: YonyouSim,
-}
-
-async fn host(variant: Variant, records: usize, faults: &str, secret: &str) -> Host {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let db = Db::open(&dir.path().join("s.db")).await.expect("db");
+async fn host(
+    variant: Variant,
+    records: usize,
+    faults: &str,
+    secret: &str,
+) -> VendorHost<YonyouSim> {
     let sim = YonyouSim::start(YonyouSimConfig {
         records,
         faults: FaultSpec::parse(faults).expect("faults"),
@@ -39,109 +31,42 @@ async fn host(variant: Variant, records: usize, faults: &str, secret: &str) -> H
     })
     .await
     .expect("simulator");
-    let mut config = json!({"app_key": "opa-storelink", "page_size": 100,
-        "rate_limit_per_second": 10000, "timeout_ms": 2000, "commit_every_records": 100,
-        "retryPolicy": {"maxRetries": 8, "initialDelay": 20, "maxDelay": 200}});
+    let endpoint = sim.base_url();
+    let mut vendor = json!({"app_key": "opa-storelink"});
     let provider = match variant {
         Variant::U8 => {
-            config["from_account"] = json!("storelink");
+            vendor["from_account"] = json!("storelink");
             "yonyou_u8"
         }
         Variant::YonSuite => {
-            config["token_url"] = json!(sim.base_url());
+            vendor["token_url"] = json!(endpoint);
             "yonsuite"
         }
     };
-    let at = now();
-    let system = ExternalSystem {
-        id: new_id(),
-        name: format!("Yonyou {}", new_id()),
-        system_type: SystemType::Erp,
-        provider: provider.into(),
-        version: None,
-        status: SystemStatus::Active,
-        store_id: Some("store-001".into()),
-        api_endpoint: Some(sim.base_url()),
-        webhook_url: None,
-        config,
-        sync_enabled: true,
-        sync_interval: 300,
-        last_sync_at: None,
-        last_sync_status: None,
-        secret_fields: vec!["app_secret".into()],
-        last_test_at: None,
-        last_test_latency_ms: None,
-        last_test_error_class: None,
-        last_test_message: None,
-        created_at: at,
-        updated_at: at,
-    };
-    let mut tx = db.write().await.expect("tx");
-    systems::insert(&mut tx, &system).await.expect("system");
-    tx.commit().await.expect("commit");
-    let keychain = Keychain::new("storelink-engine-test");
-    keychain
-        .set(system.id, "app_secret", &Secret::new(secret))
-        .await
-        .expect("keychain");
-    let engine = Engine::new(db.clone(), keychain);
-    Host {
-        _dir: dir,
-        db,
-        engine,
-        system,
+    vendor_host(
         sim,
-    }
-}
-
-impl Host {
-    fn request(&self, stream: &str, mode: SyncMode) -> SyncRequest {
-        SyncRequest {
-            system_id: self.system.id,
-            stream: stream.into(),
-            mode,
-            trigger: SyncTrigger::Manual,
-        }
-    }
-
-    async fn count(&self, table: ErpTable) -> i64 {
-        let mut conn = self.db.read().await.expect("read");
-        erp_records::count(&mut conn, table, self.system.id)
-            .await
-            .expect("count")
-    }
-
-    async fn stored(&self, table: ErpTable, id: &str) -> Value {
-        let mut conn = self.db.read().await.expect("read");
-        erp_records::get(&mut conn, table, self.system.id, id)
-            .await
-            .expect("get")
-            .expect("stored")
-    }
+        ErpSystem {
+            name: "Yonyou",
+            provider,
+            version: None,
+            endpoint,
+            config: erp_config(100, vendor),
+            secret: ("app_secret", secret),
+        },
+    )
+    .await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn full_sync_of_every_stream_with_exact_counts() {
     for variant in BOTH {
         let h = host(variant, 250, "", "yonyou-secret").await;
-        for (stream, table, n) in [
+        let streams = [
             ("customers", ErpTable::Customers, 250),
             ("products", ErpTable::Products, 125),
             ("orders", ErpTable::Orders, 62),
-        ] {
-            let task = h
-                .engine
-                .run_sync(h.request(stream, SyncMode::Full))
-                .await
-                .unwrap_or_else(|e| panic!("{variant:?} {stream}: {e:?}"));
-            assert_eq!(task.status, SyncTaskStatus::Completed);
-            assert_eq!(
-                (task.success_items, task.failed_items),
-                (n, 0),
-                "{variant:?} {stream}"
-            );
-            assert_eq!(h.count(table).await, n, "{variant:?} {stream}");
-        }
+        ];
+        h.full_sync_each(&streams, &format!("{variant:?}")).await;
         // Mapped to seed 004's model from the vendor's fields.
         let raw = h.sim.record("customers", "C000001").expect("raw");
         let stored = h.stored(ErpTable::Customers, "C000001").await;
@@ -170,38 +95,12 @@ async fn full_sync_of_every_stream_with_exact_counts() {
 async fn incremental_sync_after_touch_reads_the_edits() {
     for variant in BOTH {
         let h = host(variant, 300, "", "yonyou-secret").await;
-        h.engine
-            .run_sync(h.request("products", SyncMode::Incremental))
-            .await
-            .expect("first");
-        assert_eq!(h.count(ErpTable::Products).await, 150);
         let ids: Vec<String> = (1..=3).map(|n| format!("P{n:06}")).collect();
-        h.sim.touch("products", &ids);
-        let task = h
-            .engine
-            .run_sync(h.request("products", SyncMode::Incremental))
-            .await
-            .expect("incremental");
-        let mut conn = h.db.read().await.expect("read");
-        let logs = storelink_store::sync_logs::list(
-            &mut conn,
-            &storelink_store::sync_logs::SyncLogFilter {
-                task_id: Some(task.id),
-                ..Default::default()
-            },
-            &storelink_core::PageRequest {
-                cursor: None,
-                limit: Some(1000),
-            },
-        )
-        .await
-        .expect("logs");
-        drop(conn);
-        let updates = logs
-            .items
-            .iter()
-            .filter(|l| l.action.as_str() == "update")
-            .count();
+        let (_, task) = h
+            .incremental_around("products", |sim| sim.touch("products", &ids))
+            .await;
+        assert_eq!(h.count(ErpTable::Products).await, 150);
+        let updates = h.action_count(task.id, "update").await;
         assert_eq!(updates, 3, "{variant:?}");
         assert!(
             task.success_items < 150,
@@ -224,7 +123,7 @@ async fn incremental_sync_after_touch_reads_the_edits() {
 async fn an_expired_token_mid_sync_means_one_new_token_and_completion() {
     for variant in BOTH {
         let h = host(variant, 1000, "slow:20ms:1.0", "yonyou-secret").await;
-        let run = h.engine.run_sync(h.request("customers", SyncMode::Full));
+        let run = h.sync("customers", SyncMode::Full);
         let expire = async {
             tokio::time::sleep(Duration::from_millis(80)).await;
             h.sim.expire_tokens();
@@ -248,21 +147,10 @@ async fn a_wrong_secret_is_an_authentication_error_without_retries() {
     for variant in BOTH {
         let h = host(variant, 50, "", "not-the-secret").await;
         let err = h
-            .engine
-            .run_sync(h.request("customers", SyncMode::Full))
+            .sync("customers", SyncMode::Full)
             .await
             .expect_err("refused");
-        assert!(
-            matches!(
-                err,
-                AppError::External {
-                    class: ErrorClass::AuthenticationError,
-                    retryable: false,
-                    ..
-                }
-            ),
-            "{variant:?}: {err:?}"
-        );
+        assert!(is_auth_refusal(&err), "{variant:?}: {err:?}");
         assert!(!err.to_string().contains("not-the-secret"), "{err}");
         let stats = h.sim.stats();
         assert_eq!((stats.failed_logins, stats.logins), (1, 0), "{variant:?}");
@@ -275,46 +163,17 @@ async fn an_outbox_customer_create_arrives_once() {
         let h = host(variant, 40, "", "yonyou-secret").await;
         let record = json!({"name": "杭州新客户有限公司", "contacts": [{"name": "王五", "phone": "13800138000"}],
             "financialInfo": {"creditLimit": "50000.00"}, "metadata": {"status": "active"}});
-        {
-            let mut tx = h.db.write().await.expect("tx");
-            outbox::append(
-                &mut tx,
-                h.system.id,
-                "customer:new-1",
-                "customer.create",
-                &json!({"record": record}),
-            )
-            .await
-            .expect("append");
-            tx.commit().await.expect("commit");
-        }
-        let deadline = Instant::now() + Duration::from_secs(30);
-        loop {
-            h.engine.dispatch_once().await.expect("dispatch");
-            let mut conn = h.db.read().await.expect("read");
-            let pending = outbox::count_waiting(&mut conn, Some(h.system.id))
-                .await
-                .expect("count");
-            if pending == 0 || Instant::now() > deadline {
-                break;
-            }
-            drop(conn);
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-        let mut conn = h.db.read().await.expect("read");
-        let entries = outbox::list(
-            &mut conn,
-            &OutboxFilter {
-                system_id: Some(h.system.id),
-                status: None,
-            },
-            &storelink_core::PageRequest::default(),
-        )
-        .await
-        .expect("list");
-        drop(conn);
+        h.queue(&[(
+            "customer:new-1",
+            "customer.create",
+            json!({"record": record}),
+        )])
+        .await;
+        h.drain_outbox(Duration::from_secs(30), Duration::from_millis(50))
+            .await;
+        let entries = h.outbox_entries().await;
         assert!(
-            entries.items.iter().all(|e| e.status == OutboxStatus::Done),
+            entries.iter().all(|e| e.status == OutboxStatus::Done),
             "{variant:?}"
         );
         assert_eq!(h.sim.stats().customers_created, 1, "{variant:?}");

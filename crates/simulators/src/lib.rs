@@ -5,4 +5,5 @@ pub mod erp;
 pub mod kingdee;
 pub mod pos_terminal;
 pub mod sap_b1;
+mod server;
 pub mod yonyou;

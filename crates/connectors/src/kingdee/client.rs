@@ -8,8 +8,9 @@ use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 use storelink_core::ErrorClass;
 
-use crate::classify::{classify_status, classify_transport};
+use crate::classify::classify_status;
 use crate::connector::CallError;
+use crate::http;
 
 pub const AUTH: &str = "Kingdee.BOS.WebApi.ServicesStub.AuthService";
 pub const FORM: &str = "Kingdee.BOS.WebApi.ServicesStub.DynamicFormService";
@@ -171,17 +172,6 @@ pub fn read_reply(
     Err(fail(classify_msg(msg_code, &message), message))
 }
 
-fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
-    headers
-        .get(reqwest::header::RETRY_AFTER)?
-        .to_str()
-        .ok()?
-        .trim()
-        .parse::<u64>()
-        .ok()
-        .map(Duration::from_secs)
-}
-
 /// The session cookie a login set.
 fn session_cookie(headers: &reqwest::header::HeaderMap) -> Option<String> {
     headers
@@ -203,10 +193,7 @@ pub struct Client {
 
 impl Client {
     pub fn new(server: &str, creds: Credentials, timeout: Duration) -> Result<Client, CallError> {
-        let http = reqwest::Client::builder()
-            .timeout(timeout)
-            .build()
-            .map_err(|e| CallError::new(ErrorClass::UnknownError, e.to_string()))?;
+        let http = http::client(timeout)?;
         // Both `http://host` and `http://host/k3cloud/` name the same server.
         let root = server.trim_end_matches('/');
         let root = root
@@ -248,22 +235,12 @@ impl Client {
         service: &str,
         body: &Value,
         session: Option<&str>,
-    ) -> Result<(u16, reqwest::header::HeaderMap, String), CallError> {
+    ) -> Result<http::Answer, CallError> {
         let mut request = self.http.post(self.url(service)).json(body);
         if let Some(s) = session {
             request = request.header(reqwest::header::COOKIE, format!("{SESSION_COOKIE}={s}"));
         }
-        let response = request
-            .send()
-            .await
-            .map_err(|e| CallError::new(classify_transport(&e), e.without_url().to_string()))?;
-        let status = response.status().as_u16();
-        let headers = response.headers().clone();
-        let text = response
-            .text()
-            .await
-            .map_err(|e| CallError::new(classify_transport(&e), e.without_url().to_string()))?;
-        Ok((status, headers, text))
+        http::exchange(request).await.map_err(http::transport)
     }
 
     /// The login body; the secret goes only to the vendor, never to a log.
@@ -292,8 +269,9 @@ impl Client {
     /// Logs in and keeps the session cookie.
     pub async fn login(&self) -> Result<String, CallError> {
         let (service, body) = self.login_call();
-        let (status, headers, text) = self.post(&service, &body, None).await?;
-        let value = match read_reply(status, retry_after(&headers), &text)? {
+        let answer = self.post(&service, &body, None).await?;
+        let status = answer.code();
+        let value = match read_reply(status, answer.retry_after, &answer.text)? {
             Reply::Ok(v) => v,
             Reply::SessionLost(m) => {
                 return Err(CallError::new(ErrorClass::AuthenticationError, m));
@@ -311,7 +289,7 @@ impl Client {
             err.status = Some(status);
             return Err(err);
         }
-        let session = session_cookie(&headers)
+        let session = session_cookie(&answer.headers)
             .or_else(|| value["KDSVCSessionId"].as_str().map(str::to_owned))
             .ok_or_else(|| {
                 CallError::new(
@@ -333,8 +311,8 @@ impl Client {
                 Some(s) => s,
                 None => self.login().await?,
             };
-            let (status, headers, text) = self.post(&service, body, Some(&session)).await?;
-            match read_reply(status, retry_after(&headers), &text)? {
+            let answer = self.post(&service, body, Some(&session)).await?;
+            match read_reply(answer.code(), answer.retry_after, &answer.text)? {
                 Reply::Ok(v) => return Ok(v),
                 Reply::SessionLost(m) => {
                     tracing::info!(method, "K3 session lost; logging in again");

@@ -34,7 +34,8 @@ pub use fields::{default_mapping, mappable_fields, STREAMS};
 use crate::connector::{
     BoxFuture, CallError, Connector, PullRequest, PulledPage, PushRequest, RemoteRecord, StreamSpec,
 };
-use crate::mapping::{CompiledMapping, FieldMapping};
+use crate::http;
+use crate::mapping::{in_force, CompiledMapping, FieldMapping};
 use client::Client;
 use fields::{field_keys, form, quote, Form, ENTRY_KEYS, MODIFY_DATE, ORDER_ENTRY};
 
@@ -79,15 +80,7 @@ pub fn from_settings(
         ),
     };
     let flag = |key: &str| settings.config.get(key).and_then(Value::as_bool) == Some(true);
-    let mut mappings = Vec::new();
-    for stream in STREAMS {
-        let mapping = settings.mapping(
-            stream.name,
-            default_mapping(stream.name),
-            &mappable_fields(stream.name),
-        )?;
-        mappings.push((stream.name.to_owned(), mapping));
-    }
+    let mappings = settings.stream_mappings(STREAMS, default_mapping, mappable_fields)?;
     let config = KingdeeConfig {
         server: settings.base_url()?,
         credentials: Credentials {
@@ -136,12 +129,7 @@ impl Kingdee {
         let streams = STREAMS
             .iter()
             .map(|s| {
-                let mapping = config
-                    .mappings
-                    .iter()
-                    .find(|(name, _)| name == s.name)
-                    .map(|(_, m)| m.clone())
-                    .unwrap_or_else(|| default_mapping(s.name));
+                let mapping = in_force(&config.mappings, s.name, default_mapping);
                 let keys = field_keys(s.name, &mapping);
                 let lines = mapping.fields.values().any(|v| v == ORDER_ENTRY);
                 (s.name.to_owned(), mapping.compile(), keys, lines)
@@ -329,11 +317,13 @@ impl Connector for Kingdee {
 
     fn test_connection(&self) -> BoxFuture<'_, Result<(), CallError>> {
         Box::pin(async move {
-            self.client.forget_session();
-            self.client.login().await?;
-            self.query("BD_Customer", &["FCUSTID".to_owned()], "", "", 0, 1)
-                .await
-                .map(|_| ())
+            let keys = ["FCUSTID".to_owned()];
+            http::check_connection(
+                || self.client.forget_session(),
+                self.client.login(),
+                self.query("BD_Customer", &keys, "", "", 0, 1),
+            )
+            .await
         })
     }
 

@@ -10,8 +10,8 @@ use storelink_core::ErrorClass;
 
 use super::wire::{self, call_error, decimals_as_strings, INVALID_SESSION};
 use super::SapB1;
-use crate::classify::classify_transport;
 use crate::connector::CallError;
+use crate::http;
 
 #[derive(Debug, Clone)]
 pub(super) struct Session {
@@ -26,11 +26,6 @@ pub(super) struct Session {
 pub(super) struct Answer {
     pub status: StatusCode,
     pub body: Value,
-}
-
-fn transport(e: reqwest::Error) -> CallError {
-    // Without the URL: query strings stay out of the log.
-    CallError::new(classify_transport(&e), e.without_url().to_string())
 }
 
 /// The `name=value` part of the `B1SESSION` and `ROUTEID` cookies.
@@ -106,26 +101,20 @@ impl SapB1 {
             "UserName": self.config.username,
             "Password": self.config.password,
         });
-        let response = self
-            .http
-            .post(self.url("Login"))
-            .json(&body)
-            .send()
-            .await
-            .map_err(transport)?;
-        let status = response.status();
-        let cookie = session_cookie(response.headers());
-        let wait = wire::retry_after(response.headers());
-        let text = response.text().await.map_err(transport)?;
+        let request = self.http.post(self.url("Login")).json(&body);
+        // Without the URL: query strings stay out of the log.
+        let answer = http::exchange(request).await.map_err(http::transport)?;
+        let (status, text) = (answer.status, &answer.text);
+        let cookie = session_cookie(&answer.headers);
         if !status.is_success() {
-            let mut err = call_error(status.as_u16(), &text, wait);
+            let mut err = call_error(status.as_u16(), text, answer.retry_after);
             err.message = format!(
                 "login to company `{}` refused: {}",
                 self.config.company_db, err.message
             );
             return Err(err);
         }
-        let v: Value = serde_json::from_str(&text).map_err(|_| {
+        let v: Value = serde_json::from_str(text).map_err(|_| {
             CallError::new(ErrorClass::ValidationError, "the Login answer is not JSON")
         })?;
         // ROUTEID comes only as a cookie; B1SESSION also as `SessionId` in the body.
@@ -187,18 +176,16 @@ impl SapB1 {
                     .header(reqwest::header::CONTENT_TYPE, "application/json")
                     .body(b.to_owned());
             }
-            let response = request.send().await.map_err(transport)?;
-            let status = response.status();
-            let wait = wire::retry_after(response.headers());
-            let text = response.text().await.map_err(transport)?;
+            let answer = http::exchange(request).await.map_err(http::transport)?;
+            let (status, text) = (answer.status, &answer.text);
             if status == StatusCode::UNAUTHORIZED {
-                let code = wire::vendor_error(&text).map(|(c, _)| c);
+                let code = wire::vendor_error(text).map(|(c, _)| c);
                 // 301 (or no code at all): the session expired; anything else is final.
                 if attempt == 0 && matches!(code, Some(INVALID_SESSION) | None) {
                     self.forget(Some(&cookie));
                     continue;
                 }
-                let mut err = call_error(401, &text, None);
+                let mut err = call_error(401, text, None);
                 err.message = format!(
                     "the Service Layer refused a fresh session: {}; check the user and password",
                     err.message
@@ -206,21 +193,15 @@ impl SapB1 {
                 return Err(err);
             }
             if !status.is_success() {
-                return Err(call_error(status.as_u16(), &text, wait));
+                return Err(call_error(status.as_u16(), text, answer.retry_after));
             }
             self.touch_session(&cookie);
             let body = if text.trim().is_empty() {
                 Value::Null
             } else {
-                serde_json::from_str(&decimals_as_strings(&text)).map_err(|_| CallError {
-                    class: ErrorClass::ValidationError,
-                    message: format!(
-                        "the answer to {method} {} is not valid JSON: {}",
-                        path.split('?').next().unwrap_or_default(),
-                        text.chars().take(80).collect::<String>()
-                    ),
-                    retry_after: None,
-                    status: Some(status.as_u16()),
+                serde_json::from_str(&decimals_as_strings(text)).map_err(|_| {
+                    let what = format!("{method} {}", path.split('?').next().unwrap_or_default());
+                    http::not_json(&what, text, status.as_u16())
                 })?
             };
             return Ok(Answer { status, body });

@@ -8,6 +8,7 @@ use storelink_core::ErrorClass;
 
 use crate::classify::classify_status;
 use crate::connector::CallError;
+use crate::http;
 
 /// `-2028`: "No matching records found (ODBC -2028)".
 pub const NO_MATCHING_RECORDS: i64 = -2028;
@@ -54,25 +55,9 @@ pub fn call_error(status: u16, body: &str, retry_after: Option<Duration>) -> Cal
     let class = classify_sap(status, parsed.as_ref().map(|(c, _)| *c));
     let message = match parsed {
         Some((code, text)) => format!("SAP B1 error {code}: {text}"),
-        None => body.chars().take(200).collect(),
+        None => http::excerpt(body, 200),
     };
-    CallError {
-        class,
-        message,
-        retry_after,
-        status: Some(status),
-    }
-}
-
-pub fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
-    headers
-        .get(reqwest::header::RETRY_AFTER)?
-        .to_str()
-        .ok()?
-        .trim()
-        .parse::<u64>()
-        .ok()
-        .map(Duration::from_secs)
+    http::refused(class, message, status, retry_after)
 }
 
 /// The JSON text with every non-integer number (`12.50`, `1e3`) turned into a string of

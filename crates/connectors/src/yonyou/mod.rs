@@ -41,16 +41,17 @@ pub mod u8;
 pub mod yonsuite;
 
 use std::sync::Mutex;
-use std::time::Duration;
 
 use chrono::{DateTime, FixedOffset, Utc};
 use serde_json::Value;
 use storelink_core::sync::SyncMode;
 use storelink_core::ErrorClass;
 
-use crate::classify::{classify_status, classify_transport};
+use crate::classify::classify_status;
 use crate::connector::{CallError, Entity, PageStyle, RemoteRecord, StreamSpec};
-use crate::mapping::CompiledMapping;
+use crate::http;
+use crate::mapping::{in_force, CompiledMapping, FieldMapping};
+use mapping::{default_mapping, mappable_fields, Variant};
 
 const MODES: &[SyncMode] = &[SyncMode::Full, SyncMode::Incremental, SyncMode::Single];
 
@@ -146,46 +147,81 @@ pub(crate) fn classify_code(code: &str, message: &str) -> ErrorClass {
     }
 }
 
-fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
-    headers
-        .get(reqwest::header::RETRY_AFTER)?
-        .to_str()
-        .ok()?
-        .trim()
-        .parse::<u64>()
-        .ok()
-        .map(Duration::from_secs)
-}
-
-/// A transport failure, without the URL (its query may carry a secret or a token).
-pub(crate) fn transport(e: reqwest::Error) -> CallError {
-    CallError::new(classify_transport(&e), e.without_url().to_string())
-}
-
 /// Sends a request and reads a JSON answer. HTTP faults are classified here; vendor codes
 /// inside a 200 are left to the caller. `what` names the call in messages.
 pub(crate) async fn send(request: reqwest::RequestBuilder, what: &str) -> Result<Value, CallError> {
-    let response = request.send().await.map_err(transport)?;
-    let status = response.status();
-    let wait = retry_after(response.headers());
-    let text = response.text().await.map_err(transport)?;
-    if let Some(class) = classify_status(status.as_u16()) {
-        return Err(CallError {
+    // Without the URL: its query carries the app secret or the token.
+    let answer = http::exchange(request).await.map_err(http::transport)?;
+    if let Some(class) = classify_status(answer.code()) {
+        let message = format!("{what}: {}", http::excerpt(&answer.text, 200));
+        return Err(http::refused(
             class,
-            message: format!("{what}: {}", text.chars().take(200).collect::<String>()),
-            retry_after: wait,
-            status: Some(status.as_u16()),
+            message,
+            answer.code(),
+            answer.retry_after,
+        ));
+    }
+    answer.json(what)
+}
+
+/// A vendor error code in a 200 answer, once the caller knows it is not `ok`. `None`: the
+/// token was refused on the first attempt and has been dropped, so the caller renews it
+/// and repeats; refused again, it is an authentication error.
+pub(crate) fn refusal(
+    vendor: &str,
+    token: &TokenCache,
+    token_refused: bool,
+    attempt: u32,
+    code: &str,
+    message: &str,
+) -> Option<CallError> {
+    if token_refused {
+        token.clear();
+        return (attempt > 0).then(|| {
+            CallError::new(
+                ErrorClass::AuthenticationError,
+                format!("{vendor} refused a new token too ({code}): {message}"),
+            )
         });
     }
-    serde_json::from_str(&text).map_err(|_| CallError {
-        class: ErrorClass::ValidationError,
-        message: format!(
-            "the answer to {what} is not valid JSON: {}",
-            text.chars().take(80).collect::<String>()
-        ),
-        retry_after: None,
-        status: Some(status.as_u16()),
-    })
+    let mut e = CallError::new(classify_code(code, message), format!("{code}: {message}"));
+    e.status = Some(200);
+    Some(e)
+}
+
+/// Per stream of a variant, the mapping in force and what reads rows with it.
+pub(crate) fn stream_maps(
+    streams: &[StreamSpec],
+    mappings: &[(String, FieldMapping)],
+    variant: Variant,
+) -> Vec<(StreamMap, FieldMapping)> {
+    streams
+        .iter()
+        .map(|s| {
+            let m = in_force(mappings, s.name, |n| default_mapping(variant, n));
+            (StreamMap::new(s.name, &m), m)
+        })
+        .collect()
+}
+
+/// The entry of a stream built by [`stream_maps`].
+pub(crate) fn find_map<'a>(
+    maps: &'a [(StreamMap, FieldMapping)],
+    vendor: &str,
+    stream: &str,
+) -> Result<&'a (StreamMap, FieldMapping), CallError> {
+    maps.iter()
+        .find(|(m, _)| m.name == stream)
+        .ok_or_else(|| unknown_stream(vendor, stream))
+}
+
+/// The mappings a system's settings ask for, one per stream of the variant.
+pub(crate) fn settings_mappings(
+    settings: &crate::registry::ConnectorSettings,
+    streams: &[StreamSpec],
+    variant: Variant,
+) -> Result<Vec<(String, FieldMapping)>, storelink_core::AppError> {
+    settings.stream_mappings(streams, |s| default_mapping(variant, s), mappable_fields)
 }
 
 /// `2026-01-02 10:11:12.345` in the vendor's zone.
@@ -212,6 +248,21 @@ pub(crate) fn unknown_stream(vendor: &str, stream: &str) -> CallError {
     CallError::new(
         ErrorClass::ValidationError,
         format!("{vendor} has no stream `{stream}`"),
+    )
+}
+
+/// Whether a failed detail read means "no such record": the gateways answer that as a
+/// business error, worded `不存在` or in the variant's own words (`other`).
+pub(crate) fn not_found(e: &CallError, other: &str) -> bool {
+    e.class == ErrorClass::BusinessLogicError
+        && (e.message.contains("不存在") || e.message.contains(other))
+}
+
+/// A push operation the variant does not offer.
+pub(crate) fn unsupported(vendor: &str, operation: &str) -> CallError {
+    CallError::new(
+        ErrorClass::ValidationError,
+        format!("the {vendor} connector cannot `{operation}`"),
     )
 }
 

@@ -17,14 +17,15 @@ use reqwest::Method;
 use serde_json::{json, Value};
 use storelink_core::{AppError, ErrorClass};
 
-use super::mapping::{default_mapping, fix_pulled, mappable_fields, vendor_body, Variant};
+use super::mapping::{fix_pulled, vendor_body, Variant};
 use super::{
-    code_text, local_time, number, pushed_record, send, unknown_stream, StreamMap, TokenCache,
-    U8_STREAMS,
+    code_text, find_map, local_time, not_found, number, pushed_record, refusal, send,
+    settings_mappings, stream_maps, unknown_stream, unsupported, StreamMap, TokenCache, U8_STREAMS,
 };
 use crate::connector::{
     BoxFuture, CallError, Connector, PullRequest, PulledPage, PushRequest, RemoteRecord, StreamSpec,
 };
+use crate::http;
 use crate::mapping::FieldMapping;
 use crate::registry::ConnectorSettings;
 
@@ -103,14 +104,9 @@ pub fn from_settings(settings: &ConnectorSettings) -> Result<Box<dyn Connector>,
     if let Some(stock) = settings.config.get("stock").and_then(Value::as_bool) {
         config.stock = stock;
     }
-    for s in U8_STREAMS {
-        let m = settings.mapping(
-            s.name,
-            default_mapping(Variant::U8, s.name),
-            &mappable_fields(s.name),
-        )?;
-        config.mappings.push((s.name.to_owned(), m));
-    }
+    config
+        .mappings
+        .extend(settings_mappings(settings, U8_STREAMS, Variant::U8)?);
     Ok(Box::new(YonyouU8::new(config)?))
 }
 
@@ -135,22 +131,8 @@ fn resource(stream: &str) -> Option<&'static str> {
 
 impl YonyouU8 {
     pub fn new(config: U8Config) -> Result<Self, CallError> {
-        let http = reqwest::Client::builder()
-            .timeout(config.timeout)
-            .build()
-            .map_err(|e| CallError::new(ErrorClass::UnknownError, e.to_string()))?;
-        let maps = U8_STREAMS
-            .iter()
-            .map(|s| {
-                let m = config
-                    .mappings
-                    .iter()
-                    .find(|(n, _)| n == s.name)
-                    .map(|(_, m)| m.clone())
-                    .unwrap_or_else(|| default_mapping(Variant::U8, s.name));
-                (StreamMap::new(s.name, &m), m)
-            })
-            .collect();
+        let http = http::client(config.timeout)?;
+        let maps = stream_maps(U8_STREAMS, &config.mappings, Variant::U8);
         Ok(YonyouU8 {
             config,
             maps,
@@ -165,10 +147,7 @@ impl YonyouU8 {
     }
 
     fn map(&self, stream: &str) -> Result<&(StreamMap, FieldMapping), CallError> {
-        self.maps
-            .iter()
-            .find(|(m, _)| m.name == stream)
-            .ok_or_else(|| unknown_stream("U8", stream))
+        find_map(&self.maps, "U8", stream)
     }
 
     async fn login(&self) -> Result<String, CallError> {
@@ -240,23 +219,11 @@ impl YonyouU8 {
             if code == "0" {
                 return Ok(v);
             }
-            let message = v["errmsg"].as_str().unwrap_or_default().to_owned();
-            if self.is_token_error(&code, &message) {
-                self.token.clear();
-                if attempt == 0 {
-                    continue;
-                }
-                return Err(CallError::new(
-                    ErrorClass::AuthenticationError,
-                    format!("U8 refused a new token too ({code}): {message}"),
-                ));
+            let message = v["errmsg"].as_str().unwrap_or_default();
+            let token_refused = self.is_token_error(&code, message);
+            if let Some(e) = refusal("U8", &self.token, token_refused, attempt, &code, message) {
+                return Err(e);
             }
-            let mut e = CallError::new(
-                super::classify_code(&code, &message),
-                format!("{code}: {message}"),
-            );
-            e.status = Some(200);
-            return Err(e);
         }
         Err(CallError::new(
             ErrorClass::AuthenticationError,
@@ -364,16 +331,13 @@ impl Connector for YonyouU8 {
 
     fn test_connection(&self) -> BoxFuture<'_, Result<(), CallError>> {
         Box::pin(async move {
-            self.token.clear();
-            self.login().await?;
-            self.call(
-                Method::GET,
-                "/api/customer/batch_get",
-                &[("page_index", "1".into()), ("rows_per_page", "1".into())],
-                None,
+            let first = [("page_index", "1".into()), ("rows_per_page", "1".into())];
+            http::check_connection(
+                || self.token.clear(),
+                self.login(),
+                self.call(Method::GET, "/api/customer/batch_get", &first, None),
             )
             .await
-            .map(|_| ())
         })
     }
 
@@ -434,12 +398,7 @@ impl Connector for YonyouU8 {
                     Ok(Some(self.record(stream, &rows[0])?))
                 }
                 Ok(_) => Ok(None),
-                Err(e)
-                    if e.class == ErrorClass::BusinessLogicError
-                        && (e.message.contains("不存在") || e.message.contains("无数据")) =>
-                {
-                    Ok(None)
-                }
+                Err(e) if not_found(&e, "无数据") => Ok(None),
                 Err(e) => Err(e),
             }
         })
@@ -472,10 +431,7 @@ impl Connector for YonyouU8 {
                     self.write("/api/saleorder/add", key, "saleorder", body)
                         .await
                 }
-                other => Err(CallError::new(
-                    ErrorClass::ValidationError,
-                    format!("the U8 connector cannot `{other}`"),
-                )),
+                other => Err(unsupported("U8", other)),
             }
         })
     }

@@ -27,14 +27,16 @@ use serde_json::{json, Value};
 use sha2::Sha256;
 use storelink_core::{AppError, ErrorClass};
 
-use super::mapping::{default_mapping, fix_pulled, mappable_fields, vendor_body, Variant};
+use super::mapping::{fix_pulled, vendor_body, Variant};
 use super::{
-    code_text, local_time, number, pushed_record, send, unknown_stream, url_encode, StreamMap,
-    TokenCache, YONSUITE_STREAMS,
+    code_text, find_map, local_time, not_found, number, pushed_record, refusal, send,
+    settings_mappings, stream_maps, unknown_stream, unsupported, url_encode, StreamMap, TokenCache,
+    YONSUITE_STREAMS,
 };
 use crate::connector::{
     BoxFuture, CallError, Connector, PullRequest, PulledPage, PushRequest, RemoteRecord, StreamSpec,
 };
+use crate::http;
 use crate::mapping::FieldMapping;
 use crate::registry::ConnectorSettings;
 
@@ -135,14 +137,11 @@ pub fn from_settings(settings: &ConnectorSettings) -> Result<Box<dyn Connector>,
     if let Some(f) = settings.optional_text("cursor_field") {
         config.cursor_field = f;
     }
-    for s in YONSUITE_STREAMS {
-        let m = settings.mapping(
-            s.name,
-            default_mapping(Variant::YonSuite, s.name),
-            &mappable_fields(s.name),
-        )?;
-        config.mappings.push((s.name.to_owned(), m));
-    }
+    config.mappings.extend(settings_mappings(
+        settings,
+        YONSUITE_STREAMS,
+        Variant::YonSuite,
+    )?);
     Ok(Box::new(YonSuite::new(config)?))
 }
 
@@ -155,22 +154,8 @@ pub struct YonSuite {
 
 impl YonSuite {
     pub fn new(config: YonSuiteConfig) -> Result<Self, CallError> {
-        let http = reqwest::Client::builder()
-            .timeout(config.timeout)
-            .build()
-            .map_err(|e| CallError::new(ErrorClass::UnknownError, e.to_string()))?;
-        let maps = YONSUITE_STREAMS
-            .iter()
-            .map(|s| {
-                let m = config
-                    .mappings
-                    .iter()
-                    .find(|(n, _)| n == s.name)
-                    .map(|(_, m)| m.clone())
-                    .unwrap_or_else(|| default_mapping(Variant::YonSuite, s.name));
-                (StreamMap::new(s.name, &m), m)
-            })
-            .collect();
+        let http = http::client(config.timeout)?;
+        let maps = stream_maps(YONSUITE_STREAMS, &config.mappings, Variant::YonSuite);
         Ok(YonSuite {
             config,
             maps,
@@ -180,10 +165,7 @@ impl YonSuite {
     }
 
     fn map(&self, stream: &str) -> Result<&(StreamMap, FieldMapping), CallError> {
-        self.maps
-            .iter()
-            .find(|(m, _)| m.name == stream)
-            .ok_or_else(|| unknown_stream("YonSuite", stream))
+        find_map(&self.maps, "YonSuite", stream)
     }
 
     fn path<'a>(paths: &'a BTreeMap<String, String>, stream: &str) -> Result<&'a str, CallError> {
@@ -253,23 +235,18 @@ impl YonSuite {
             if code == "200" || code == "00000" {
                 return Ok(v["data"].clone());
             }
-            let message = v["message"].as_str().unwrap_or_default().to_owned();
-            if TOKEN_CODES.contains(&code.as_str()) {
-                self.token.clear();
-                if attempt == 0 {
-                    continue;
-                }
-                return Err(CallError::new(
-                    ErrorClass::AuthenticationError,
-                    format!("YonSuite refused a new token too ({code}): {message}"),
-                ));
+            let message = v["message"].as_str().unwrap_or_default();
+            let token_refused = TOKEN_CODES.contains(&code.as_str());
+            if let Some(e) = refusal(
+                "YonSuite",
+                &self.token,
+                token_refused,
+                attempt,
+                &code,
+                message,
+            ) {
+                return Err(e);
             }
-            let mut e = CallError::new(
-                super::classify_code(&code, &message),
-                format!("{code}: {message}"),
-            );
-            e.status = Some(200);
-            return Err(e);
         }
         Err(CallError::new(
             ErrorClass::AuthenticationError,
@@ -307,15 +284,15 @@ impl Connector for YonSuite {
     }
 
     fn test_connection(&self) -> BoxFuture<'_, Result<(), CallError>> {
-        Box::pin(async move {
-            self.token.clear();
-            self.login().await?;
-            let path = Self::path(&self.config.list_paths, "customers")?;
-            let body = json!({"pageIndex": 1, "pageSize": 1, "simpleVOs": []});
-            self.call(Method::POST, path, &[], Some(&body))
-                .await
-                .map(|_| ())
-        })
+        Box::pin(http::check_connection(
+            || self.token.clear(),
+            self.login(),
+            async move {
+                let path = Self::path(&self.config.list_paths, "customers")?;
+                let body = json!({"pageIndex": 1, "pageSize": 1, "simpleVOs": []});
+                self.call(Method::POST, path, &[], Some(&body)).await
+            },
+        ))
     }
 
     fn pull<'a>(
@@ -371,12 +348,7 @@ impl Connector for YonSuite {
             {
                 Ok(data) if data.is_object() => Ok(Some(self.record(stream, &data)?)),
                 Ok(_) => Ok(None),
-                Err(e)
-                    if e.class == ErrorClass::BusinessLogicError
-                        && (e.message.contains("不存在") || e.message.contains("not found")) =>
-                {
-                    Ok(None)
-                }
+                Err(e) if not_found(&e, "not found") => Ok(None),
                 Err(e) => Err(e),
             }
         })
@@ -405,10 +377,7 @@ impl Connector for YonSuite {
                     let data = vendor_body(Variant::YonSuite, "orders", m, record);
                     self.save("orders", data, "Insert", key).await
                 }
-                other => Err(CallError::new(
-                    ErrorClass::ValidationError,
-                    format!("the YonSuite connector cannot `{other}`"),
-                )),
+                other => Err(unsupported("YonSuite", other)),
             }
         })
     }

@@ -1,53 +1,81 @@
-//! A test host: a SQLite file, the real keychain, the custom ERP simulator, one ERP system.
+//! A test host: a SQLite file, the real keychain, one ERP system against a simulator (the
+//! custom ERP one by default, or any vendor's through `vendor_host`).
 #![allow(dead_code)]
 
-use serde_json::json;
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Value};
 use storelink_core::ids::{new_id, now};
-use storelink_core::sync::{SyncMode, SyncTrigger};
+use storelink_core::outbox::OutboxEntry;
+use storelink_core::sync::{SyncLog, SyncMode, SyncTask, SyncTaskStatus, SyncTrigger};
 use storelink_core::system::{ExternalSystem, SystemStatus, SystemType};
+use storelink_core::{AppError, ErrorClass};
 use storelink_engine::{Engine, SyncRequest};
 use storelink_secrets::{Keychain, Secret};
 use storelink_simulators::erp::{ErpSim, ErpSimConfig, FaultSpec};
 use storelink_store::erp_records::{self, ErpTable};
+use storelink_store::outbox::{self, OutboxFilter};
+use storelink_store::sync_logs::{self, SyncLogFilter};
 use storelink_store::{systems, Db};
 
-pub struct Host {
+/// A host around a simulator of type `S`.
+pub struct VendorHost<S> {
     pub _dir: tempfile::TempDir,
     pub db: Db,
     pub engine: Engine,
     pub system: ExternalSystem,
-    pub sim: ErpSim,
+    pub sim: S,
 }
 
-pub async fn host(records: usize, faults: &str) -> Host {
+/// The host of the custom ERP simulator.
+pub type Host = VendorHost<ErpSim>;
+
+/// The ERP system a vendor host sets up.
+pub struct ErpSystem<'a> {
+    /// The system's name, before a fresh id.
+    pub name: &'a str,
+    pub provider: &'a str,
+    pub version: Option<&'a str>,
+    pub endpoint: String,
+    pub config: Value,
+    /// The secret field and the value stored for it in the keychain.
+    pub secret: (&'a str, &'a str),
+}
+
+/// Connector settings fast enough for tests: no rate limit to speak of, short retries.
+/// `vendor` adds (or overrides) the vendor's own keys.
+pub fn erp_config(page_size: u32, vendor: Value) -> Value {
+    let mut config = json!({"page_size": page_size, "rate_limit_per_second": 10000,
+        "timeout_ms": 2000, "commit_every_records": 100,
+        "retryPolicy": {"maxRetries": 8, "initialDelay": 20, "maxDelay": 200}});
+    if let (Some(config), Value::Object(vendor)) = (config.as_object_mut(), vendor) {
+        config.extend(vendor);
+    }
+    config
+}
+
+/// A temp SQLite file holding `spec`'s system, its secret in the real keychain, an engine.
+pub async fn vendor_host<S>(sim: S, spec: ErpSystem<'_>) -> VendorHost<S> {
     let dir = tempfile::tempdir().expect("tempdir");
     let db = Db::open(&dir.path().join("s.db")).await.expect("db");
-    let sim = ErpSim::start(ErpSimConfig {
-        records,
-        faults: FaultSpec::parse(faults).expect("faults"),
-        ..ErpSimConfig::default()
-    })
-    .await
-    .expect("simulator");
     let at = now();
+    let (secret_field, secret) = spec.secret;
     let system = ExternalSystem {
         id: new_id(),
-        name: format!("ERP {}", new_id()),
+        name: format!("{} {}", spec.name, new_id()),
         system_type: SystemType::Erp,
-        provider: "custom".into(),
-        version: None,
+        provider: spec.provider.into(),
+        version: spec.version.map(Into::into),
         status: SystemStatus::Active,
         store_id: Some("store-001".into()),
-        api_endpoint: Some(sim.base_url()),
+        api_endpoint: Some(spec.endpoint),
         webhook_url: None,
-        config: json!({"username": "storelink", "page_size": 100, "rate_limit_per_second": 10000,
-            "timeout_ms": 2000, "commit_every_records": 100,
-            "retryPolicy": {"maxRetries": 8, "initialDelay": 20, "maxDelay": 200}}),
+        config: spec.config,
         sync_enabled: true,
         sync_interval: 300,
         last_sync_at: None,
         last_sync_status: None,
-        secret_fields: vec!["password".into()],
+        secret_fields: vec![secret_field.into()],
         last_test_at: None,
         last_test_latency_ms: None,
         last_test_error_class: None,
@@ -60,11 +88,11 @@ pub async fn host(records: usize, faults: &str) -> Host {
     tx.commit().await.expect("commit");
     let keychain = Keychain::new("storelink-engine-test");
     keychain
-        .set(system.id, "password", &Secret::new("erp-pass"))
+        .set(system.id, secret_field, &Secret::new(secret))
         .await
         .expect("keychain");
     let engine = Engine::new(db.clone(), keychain);
-    Host {
+    VendorHost {
         _dir: dir,
         db,
         engine,
@@ -73,7 +101,31 @@ pub async fn host(records: usize, faults: &str) -> Host {
     }
 }
 
-impl Host {
+/// The custom ERP simulator with `records` customers and `faults`.
+pub async fn host(records: usize, faults: &str) -> Host {
+    let sim = ErpSim::start(ErpSimConfig {
+        records,
+        faults: FaultSpec::parse(faults).expect("faults"),
+        ..ErpSimConfig::default()
+    })
+    .await
+    .expect("simulator");
+    let endpoint = sim.base_url();
+    vendor_host(
+        sim,
+        ErpSystem {
+            name: "ERP",
+            provider: "custom",
+            version: None,
+            endpoint,
+            config: erp_config(100, json!({"username": "storelink"})),
+            secret: ("password", "erp-pass"),
+        },
+    )
+    .await
+}
+
+impl<S> VendorHost<S> {
     pub fn request(&self, stream: &str, mode: SyncMode) -> SyncRequest {
         SyncRequest {
             system_id: self.system.id,
@@ -83,6 +135,55 @@ impl Host {
         }
     }
 
+    /// A manual sync of `stream` on the host's engine.
+    pub async fn sync(&self, stream: &str, mode: SyncMode) -> Result<SyncTask, AppError> {
+        self.engine.run_sync(self.request(stream, mode)).await
+    }
+
+    /// A full sync of each `(stream, table, n)` in turn, each asserted completed with `n`
+    /// items, none failed, and `n` records stored; `context` names the case in failures.
+    pub async fn full_sync_each(
+        &self,
+        streams: &[(&str, ErpTable, i64)],
+        context: &str,
+    ) -> Vec<SyncTask> {
+        let mut tasks = Vec::new();
+        for &(stream, table, n) in streams {
+            let task = self
+                .sync(stream, SyncMode::Full)
+                .await
+                .unwrap_or_else(|e| panic!("{context} {stream}: {e:?}"));
+            assert_eq!(task.status, SyncTaskStatus::Completed, "{context} {stream}");
+            assert_eq!(
+                (task.success_items, task.failed_items),
+                (n, 0),
+                "{context} {stream}"
+            );
+            assert_eq!(self.count(table).await, n, "{context} {stream}");
+            tasks.push(task);
+        }
+        tasks
+    }
+
+    /// An incremental sync of `stream`, `edit` on the simulator, another incremental sync:
+    /// both tasks.
+    pub async fn incremental_around(
+        &self,
+        stream: &str,
+        edit: impl FnOnce(&S),
+    ) -> (SyncTask, SyncTask) {
+        let first = self
+            .sync(stream, SyncMode::Incremental)
+            .await
+            .expect("first");
+        edit(&self.sim);
+        let second = self
+            .sync(stream, SyncMode::Incremental)
+            .await
+            .expect("incremental");
+        (first, second)
+    }
+
     pub async fn count(&self, table: ErpTable) -> i64 {
         let mut conn = self.db.read().await.expect("read");
         erp_records::count(&mut conn, table, self.system.id)
@@ -90,36 +191,109 @@ impl Host {
             .expect("count")
     }
 
-    pub async fn logs_by_action(&self, task: uuid::Uuid) -> Vec<(String, i64)> {
+    pub async fn stored(&self, table: ErpTable, id: &str) -> Value {
         let mut conn = self.db.read().await.expect("read");
-        sqlx_rows(&mut conn, task).await
+        erp_records::get(&mut conn, table, self.system.id, id)
+            .await
+            .expect("get")
+            .expect("stored")
+    }
+
+    /// The task's sync log, up to `limit` rows.
+    pub async fn logs(&self, task: uuid::Uuid, limit: u32) -> Vec<SyncLog> {
+        let mut conn = self.db.read().await.expect("read");
+        sync_logs::list(
+            &mut conn,
+            &SyncLogFilter {
+                task_id: Some(task),
+                ..Default::default()
+            },
+            &storelink_core::PageRequest {
+                cursor: None,
+                limit: Some(limit),
+            },
+        )
+        .await
+        .expect("logs")
+        .items
+    }
+
+    /// The task's log rows counted by `action:status`.
+    pub async fn logs_by_action(&self, task: uuid::Uuid) -> Vec<(String, i64)> {
+        let mut counts: std::collections::BTreeMap<String, i64> = Default::default();
+        for l in self.logs(task, 1000).await {
+            *counts
+                .entry(format!("{}:{}", l.action.as_str(), l.status.as_str()))
+                .or_default() += 1;
+        }
+        counts.into_iter().collect()
+    }
+
+    /// How many of the task's log rows have `action`, whatever their status.
+    pub async fn action_count(&self, task: uuid::Uuid, action: &str) -> usize {
+        self.logs(task, 1000)
+            .await
+            .iter()
+            .filter(|l| l.action.as_str() == action)
+            .count()
+    }
+
+    /// Appends `(entity key, operation, payload)` entries to the outbox in one transaction.
+    pub async fn queue(&self, entries: &[(&str, &str, Value)]) {
+        let mut tx = self.db.write().await.expect("tx");
+        for (key, operation, payload) in entries {
+            outbox::append(&mut tx, self.system.id, key, operation, payload)
+                .await
+                .expect("append");
+        }
+        tx.commit().await.expect("commit");
+    }
+
+    /// Dispatches until nothing waits in the outbox or `within` has passed, pausing
+    /// `pause` between passes.
+    pub async fn drain_outbox(&self, within: Duration, pause: Duration) {
+        let deadline = Instant::now() + within;
+        loop {
+            self.engine.dispatch_once().await.expect("dispatch");
+            let mut conn = self.db.read().await.expect("read");
+            let waiting = outbox::count_waiting(&mut conn, Some(self.system.id))
+                .await
+                .expect("count");
+            if waiting == 0 || Instant::now() > deadline {
+                break;
+            }
+            drop(conn);
+            tokio::time::sleep(pause).await;
+        }
+    }
+
+    /// Every outbox entry of the host's system.
+    pub async fn outbox_entries(&self) -> Vec<OutboxEntry> {
+        let mut conn = self.db.read().await.expect("read");
+        outbox::list(
+            &mut conn,
+            &OutboxFilter {
+                system_id: Some(self.system.id),
+                status: None,
+            },
+            &storelink_core::PageRequest::default(),
+        )
+        .await
+        .expect("list")
+        .items
     }
 }
 
-async fn sqlx_rows(
-    conn: &mut storelink_store::SqliteConnection,
-    task: uuid::Uuid,
-) -> Vec<(String, i64)> {
-    let page = storelink_store::sync_logs::list(
-        conn,
-        &storelink_store::sync_logs::SyncLogFilter {
-            task_id: Some(task),
-            ..Default::default()
-        },
-        &storelink_core::PageRequest {
-            cursor: None,
-            limit: Some(1000),
-        },
+/// A refused login: an authentication error, not retried.
+pub fn is_auth_refusal(err: &AppError) -> bool {
+    matches!(
+        err,
+        AppError::External {
+            class: ErrorClass::AuthenticationError,
+            retryable: false,
+            ..
+        }
     )
-    .await
-    .expect("logs");
-    let mut counts: std::collections::BTreeMap<String, i64> = Default::default();
-    for l in page.items {
-        *counts
-            .entry(format!("{}:{}", l.action.as_str(), l.status.as_str()))
-            .or_default() += 1;
-    }
-    counts.into_iter().collect()
 }
 
 /// An order the simulator holds as `pending`, so confirmed → shipped → delivered is legal

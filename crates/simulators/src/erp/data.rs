@@ -87,6 +87,14 @@ pub(crate) struct Data {
 }
 
 impl Data {
+    /// [`Data::generate`] on a blocking thread, so a large dataset does not stall the
+    /// runtime while a simulator starts.
+    pub(crate) async fn generate_blocking(records: usize, seed: u64) -> std::io::Result<Data> {
+        tokio::task::spawn_blocking(move || Data::generate(records, seed))
+            .await
+            .map_err(std::io::Error::other)
+    }
+
     /// `records` customers, half as many products, a quarter as many orders (at least one
     /// of each), last changed over the 30 days before now.
     pub(crate) fn generate(records: usize, seed: u64) -> Data {

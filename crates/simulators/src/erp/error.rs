@@ -72,3 +72,15 @@ pub(crate) fn json_response(status: StatusCode, body: &Value) -> Response {
     );
     response
 }
+
+/// 200 with the first half of a JSON body, as the `malformed` fault sends it: never valid
+/// JSON (an object is only complete at its closing brace).
+pub(crate) fn malformed_json(mut bytes: Vec<u8>) -> Response {
+    bytes.truncate(bytes.len() / 2);
+    let mut response = (StatusCode::OK, bytes).into_response();
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    response
+}

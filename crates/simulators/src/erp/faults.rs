@@ -1,9 +1,11 @@
 //! Injected faults: what to break, parsed from text, and the seeded decision per request.
 
 use std::fmt;
+use std::sync::Mutex;
 use std::time::Duration;
 
 use super::gen::SimRng;
+use super::lock;
 
 /// One in a million: probabilities are parts per million, so nothing here is a float.
 pub const PPM: u32 = 1_000_000;
@@ -301,6 +303,21 @@ impl FaultState {
         }
         (slow, Verdict::Pass)
     }
+}
+
+/// Decides one request for any simulator's gate: sleeps out a `slow` delay, and reports
+/// each fault drawn (`slow`, then the verdict's kind) to `count` for the stats.
+pub(crate) async fn draw(faults: &Mutex<FaultState>, count: impl Fn(&'static str)) -> Verdict {
+    // The lock is released before sleeping: other requests decide meanwhile.
+    let (slow, verdict) = lock(faults).decide();
+    if let Some(delay) = slow {
+        count("slow");
+        tokio::time::sleep(delay).await;
+    }
+    if let Some(kind) = verdict.kind() {
+        count(kind);
+    }
+    verdict
 }
 
 #[cfg(test)]

@@ -10,10 +10,11 @@ use axum::response::{IntoResponse, Response};
 use serde_json::Value;
 
 use super::data::{wall_ms, Data};
-use super::error::{json_response, ApiError};
-use super::faults::{Verdict, TIMEOUT_HOLD};
+use super::error::{json_response, malformed_json, ApiError};
+use super::faults::{draw, Verdict, TIMEOUT_HOLD};
 use super::writes::Reply;
-use super::{lock, read, write, ConnKill, Shared, StatusUpdate, WriteStats};
+use super::{lock, read, write, Shared, StatusUpdate, WriteStats};
+use crate::server::ConnKill;
 
 /// The request's headers and its connection handle.
 pub(crate) struct Ctx {
@@ -89,15 +90,10 @@ async fn gate(s: &Shared, ctx: &Ctx, route: &str) -> Result<Verdict, Refusal> {
         );
         return Err(refuse(e.into_response(), "token_expired"));
     }
-    let (slow, verdict) = lock(&s.faults).decide();
-    if let Some(delay) = slow {
-        count_fault(s, "slow");
-        tokio::time::sleep(delay).await;
-    }
+    let verdict = draw(&s.faults, |kind| count_fault(s, kind)).await;
     let Some(kind) = verdict.kind() else {
         return Ok(verdict);
     };
-    count_fault(s, kind);
     let fault = |status: StatusCode, code: &'static str, message: &str| {
         refuse(
             ApiError::new(status, code, message).into_response(),
@@ -156,23 +152,15 @@ fn reply_response(reply: Reply) -> Response {
     }
 }
 
-/// 200 with the first half of the body: never valid JSON (an object is only complete at
-/// its closing brace).
+/// 200 with the first half of the body.
 fn malformed(body: &Value) -> Response {
-    let mut bytes = serde_json::to_vec(body).unwrap_or_default();
-    bytes.truncate(bytes.len() / 2);
-    let mut r = (StatusCode::OK, bytes).into_response();
-    r.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/json"),
-    );
-    r
+    malformed_json(serde_json::to_vec(body).unwrap_or_default())
 }
 
 /// Drops the connection without answering (see the module doc).
 async fn reset(ctx: &Ctx) -> Response {
     if let Some(kill) = &ctx.kill {
-        kill.0.notify_one();
+        kill.reset();
         std::future::pending::<()>().await;
     }
     let mut r = StatusCode::BAD_GATEWAY.into_response();

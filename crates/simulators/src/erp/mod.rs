@@ -28,7 +28,7 @@
 // shared with the other ERP simulators, which render the same records in their vendor's
 // shape.
 pub(crate) mod data;
-mod error;
+pub(crate) mod error;
 pub(crate) mod faults;
 mod gate;
 pub(crate) mod gen;
@@ -47,23 +47,17 @@ mod write_tests;
 
 use std::collections::{BTreeMap, HashMap};
 use std::io;
-use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
 use std::time::Duration;
 
-use axum::http::{Request, StatusCode};
-use axum::Router;
-use hyper::body::Incoming;
-use hyper_util::rt::TokioIo;
+use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::{oneshot, Notify};
-use tokio::task::{JoinHandle, JoinSet};
-use tower::ServiceExt;
 
 pub use faults::{FaultSpec, PPM, TIMEOUT_HOLD};
 
+use crate::server::{SimServer, LOCAL_FREE_PORT};
 use data::{Data, Kind};
 use faults::FaultState;
 
@@ -142,10 +136,6 @@ pub struct StatusUpdate {
     pub reset: bool,
 }
 
-/// A request's handle on its connection: notify it to drop the connection.
-#[derive(Clone)]
-pub(crate) struct ConnKill(Arc<Notify>);
-
 /// (scope such as `orders.create`, the client's key).
 pub(crate) type IdempotencyKey = (&'static str, String);
 
@@ -165,6 +155,14 @@ pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
+/// Expires every token or session in a `credential → expiry/last use (ms)` map (the
+/// `i64::MIN` mark every simulator checks); how many there were.
+pub(crate) fn expire_all(map: &Mutex<HashMap<String, i64>>) -> usize {
+    let mut map = lock(map);
+    map.values_mut().for_each(|t| *t = i64::MIN);
+    map.len()
+}
+
 pub(crate) fn read<T>(m: &RwLock<T>) -> RwLockReadGuard<'_, T> {
     m.read().unwrap_or_else(PoisonError::into_inner)
 }
@@ -180,36 +178,25 @@ impl Shared {
     }
 
     pub(crate) fn expire_tokens(&self) -> usize {
-        let mut tokens = lock(&self.tokens);
-        tokens.values_mut().for_each(|t| *t = i64::MIN);
-        tokens.len()
+        expire_all(&self.tokens)
     }
 }
 
 /// A running simulator. Dropping it stops the server too; [`ErpSim::stop`] also waits.
 pub struct ErpSim {
     shared: Arc<Shared>,
-    addr: SocketAddr,
-    shutdown: Option<oneshot::Sender<()>>,
-    task: Option<JoinHandle<()>>,
+    server: SimServer,
 }
 
 impl ErpSim {
     /// Generates the data and serves on 127.0.0.1, on a free port.
     pub async fn start(config: ErpSimConfig) -> io::Result<ErpSim> {
-        ErpSim::start_on(SocketAddr::from((Ipv4Addr::LOCALHOST, 0)), config).await
+        ErpSim::start_on(LOCAL_FREE_PORT, config).await
     }
 
     pub async fn start_on(addr: SocketAddr, config: ErpSimConfig) -> io::Result<ErpSim> {
         let (records, seed) = (config.records, config.seed);
-        let data = tokio::task::spawn_blocking(move || Data::generate(records, seed))
-            .await
-            .map_err(io::Error::other)?;
-        let listener = TcpListener::bind(addr).await?;
-        let mut addr = listener.local_addr()?;
-        if addr.ip().is_unspecified() {
-            addr.set_ip(IpAddr::V4(Ipv4Addr::LOCALHOST));
-        }
+        let data = Data::generate_blocking(records, seed).await?;
         let shared = Arc::new(Shared {
             data: RwLock::new(data),
             tokens: Mutex::new(HashMap::new()),
@@ -221,24 +208,18 @@ impl ErpSim {
             token_ttl: config.token_ttl,
         });
         let router = routes::router(Arc::clone(&shared));
-        let (tx, rx) = oneshot::channel();
-        let task = tokio::spawn(serve(listener, router, rx));
-        tracing::info!(%addr, records, seed, "erp simulator listening");
-        Ok(ErpSim {
-            shared,
-            addr,
-            shutdown: Some(tx),
-            task: Some(task),
-        })
+        let server = SimServer::start_on(addr, router, "erp").await?;
+        tracing::info!(addr = %server.addr(), records, seed, "erp simulator listening");
+        Ok(ErpSim { shared, server })
     }
 
     /// `http://127.0.0.1:PORT`
     pub fn base_url(&self) -> String {
-        format!("http://{}", self.addr)
+        self.server.base_url()
     }
 
     pub fn addr(&self) -> SocketAddr {
-        self.addr
+        self.server.addr()
     }
 
     pub fn stats(&self) -> SimStats {
@@ -285,69 +266,7 @@ impl ErpSim {
     }
 
     /// Stops accepting, drops every connection and waits for the server task.
-    pub async fn stop(mut self) {
-        if let Some(tx) = self.shutdown.take() {
-            let _ = tx.send(());
-        }
-        if let Some(task) = self.task.take() {
-            let _ = task.await;
-        }
-    }
-}
-
-impl Drop for ErpSim {
-    fn drop(&mut self) {
-        if let Some(task) = self.task.take() {
-            task.abort();
-        }
-    }
-}
-
-async fn serve(listener: TcpListener, router: Router, mut shutdown: oneshot::Receiver<()>) {
-    let mut connections = JoinSet::new();
-    loop {
-        tokio::select! {
-            _ = &mut shutdown => break,
-            Some(_) = connections.join_next(), if !connections.is_empty() => {}
-            accepted = listener.accept() => match accepted {
-                Ok((stream, _)) => {
-                    connections.spawn(connection(stream, router.clone()));
-                }
-                Err(e) => {
-                    tracing::debug!(error = %e, "erp simulator: accept failed");
-                    tokio::time::sleep(Duration::from_millis(10)).await;
-                }
-            },
-        }
-    }
-    connections.shutdown().await;
-}
-
-/// Serves one connection until it ends or a handler asks for it to be reset.
-async fn connection(stream: TcpStream, router: Router) {
-    // A second descriptor on the socket, kept to set SO_LINGER 0 on a reset.
-    let split = stream.into_std().and_then(|s| {
-        let dup = s.try_clone()?;
-        Ok((TcpStream::from_std(s)?, dup))
-    });
-    let Ok((stream, dup)) = split else {
-        return;
-    };
-    let kill = Arc::new(Notify::new());
-    let handle = ConnKill(Arc::clone(&kill));
-    let service = hyper::service::service_fn(move |mut req: Request<Incoming>| {
-        req.extensions_mut().insert(handle.clone());
-        router.clone().oneshot(req)
-    });
-    let conn =
-        hyper::server::conn::http1::Builder::new().serve_connection(TokioIo::new(stream), service);
-    tokio::select! {
-        _ = conn => {}
-        _ = kill.notified() => {
-            // Abortive close: the last close of the socket sends RST instead of FIN.
-            if let Ok(dup) = TcpStream::from_std(dup) {
-                let _ = dup.set_zero_linger();
-            }
-        }
+    pub async fn stop(self) {
+        self.server.stop().await;
     }
 }

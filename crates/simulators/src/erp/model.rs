@@ -18,6 +18,27 @@ pub(crate) struct Customer {
     pub status: String,
 }
 
+impl Customer {
+    /// An active customer with only a code and a kind: what every simulator's create
+    /// starts from before applying the request's fields.
+    pub(crate) fn blank(code: String, kind: &str) -> Customer {
+        Customer {
+            code,
+            name: String::new(),
+            kind: kind.to_owned(),
+            contact_name: String::new(),
+            contact_phone: String::new(),
+            email: String::new(),
+            address: String::new(),
+            city: String::new(),
+            province: String::new(),
+            tax_number: String::new(),
+            credit_limit_fen: 0,
+            status: "active".to_owned(),
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub(crate) struct Product {
     pub sku: String,
@@ -107,6 +128,18 @@ pub(crate) struct Step {
     pub status: Status,
     pub at_ms: i64,
     pub notes: String,
+}
+
+impl Step {
+    /// The timeline of an order created at `at_ms` through an API: pending, with the
+    /// note every simulator gives that status.
+    pub(crate) fn created(at_ms: i64) -> Vec<Step> {
+        vec![Step {
+            status: Status::Pending,
+            at_ms,
+            notes: step_note(Status::Pending).to_owned(),
+        }]
+    }
 }
 
 #[derive(Debug, Clone)]

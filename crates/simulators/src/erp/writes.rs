@@ -137,20 +137,7 @@ fn apply_customer(c: &mut Customer, map: &Map<String, Value>) -> Result<(), ApiE
 /// `POST /customers`: `id`, `updated_at` and `version` in the body are ignored.
 pub(crate) fn create_customer(data: &mut Data, map: &Map<String, Value>) -> Reply {
     let n = data.customers.len() as u32 + 1;
-    let mut c = Customer {
-        code: format!("CUST-{n:06}"),
-        name: String::new(),
-        kind: "individual".to_owned(),
-        contact_name: String::new(),
-        contact_phone: String::new(),
-        email: String::new(),
-        address: String::new(),
-        city: String::new(),
-        province: String::new(),
-        tax_number: String::new(),
-        credit_limit_fen: 0,
-        status: "active".to_owned(),
-    };
+    let mut c = Customer::blank(format!("CUST-{n:06}"), "individual");
     if text(map, "name")?.is_none() {
         return Err(ApiError::validation("name", "name is required"));
     }
@@ -318,11 +305,7 @@ pub(crate) fn create_order(data: &mut Data, map: &Map<String, Value>) -> Reply {
         currency,
         items,
         created_ms: now,
-        timeline: vec![Step {
-            status: Status::Pending,
-            at_ms: now,
-            notes: step_note(Status::Pending).to_owned(),
-        }],
+        timeline: Step::created(now),
         reference: text(map, "reference")?,
     };
     let n = data.orders.insert(now, order);

@@ -20,22 +20,20 @@ mod tests;
 
 use std::collections::{BTreeMap, HashMap};
 use std::io;
-use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
 use chrono::FixedOffset;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use tokio::net::TcpListener;
-use tokio::sync::oneshot;
-use tokio::task::JoinHandle;
 
 pub use crate::erp::FaultSpec;
 
 use crate::erp::data::{Data, Kind};
 use crate::erp::faults::FaultState;
-use crate::erp::{lock, read, write};
+use crate::erp::{expire_all, lock, read, write};
+use crate::server::{SimServer, LOCAL_FREE_PORT};
 use render::Books;
 
 #[derive(Debug, Clone)]
@@ -117,27 +115,18 @@ impl Shared {
 /// A running simulator; dropping it stops the server too.
 pub struct KingdeeSim {
     shared: Arc<Shared>,
-    addr: SocketAddr,
-    shutdown: Option<oneshot::Sender<()>>,
-    task: Option<JoinHandle<()>>,
+    server: SimServer,
 }
 
 impl KingdeeSim {
     /// Generates the data and serves on 127.0.0.1, on a free port.
     pub async fn start(config: KingdeeSimConfig) -> io::Result<KingdeeSim> {
-        KingdeeSim::start_on(SocketAddr::from((Ipv4Addr::LOCALHOST, 0)), config).await
+        KingdeeSim::start_on(LOCAL_FREE_PORT, config).await
     }
 
     pub async fn start_on(addr: SocketAddr, config: KingdeeSimConfig) -> io::Result<KingdeeSim> {
         let (records, seed) = (config.records, config.seed);
-        let data = tokio::task::spawn_blocking(move || Data::generate(records, seed))
-            .await
-            .map_err(io::Error::other)?;
-        let listener = TcpListener::bind(addr).await?;
-        let mut addr = listener.local_addr()?;
-        if addr.ip().is_unspecified() {
-            addr.set_ip(IpAddr::V4(Ipv4Addr::LOCALHOST));
-        }
+        let data = Data::generate_blocking(records, seed).await?;
         let offset = FixedOffset::east_opt(config.utc_offset_minutes.saturating_mul(60))
             .ok_or_else(|| io::Error::other("utc_offset_minutes is out of range"))?;
         let shared = Arc::new(Shared {
@@ -150,31 +139,18 @@ impl KingdeeSim {
             offset,
         });
         let router = routes::router(Arc::clone(&shared));
-        let (tx, rx) = oneshot::channel::<()>();
-        let task = tokio::spawn(async move {
-            let serve = axum::serve(listener, router).with_graceful_shutdown(async {
-                let _ = rx.await;
-            });
-            if let Err(e) = serve.await {
-                tracing::warn!(error = %e, "kingdee simulator stopped");
-            }
-        });
-        tracing::info!(%addr, records, seed, "kingdee simulator listening");
-        Ok(KingdeeSim {
-            shared,
-            addr,
-            shutdown: Some(tx),
-            task: Some(task),
-        })
+        let server = SimServer::start_on(addr, router, "kingdee").await?;
+        tracing::info!(addr = %server.addr(), records, seed, "kingdee simulator listening");
+        Ok(KingdeeSim { shared, server })
     }
 
     /// `http://127.0.0.1:PORT` (the server root; the API is under `/k3cloud/`).
     pub fn base_url(&self) -> String {
-        format!("http://{}", self.addr)
+        self.server.base_url()
     }
 
     pub fn addr(&self) -> SocketAddr {
-        self.addr
+        self.server.addr()
     }
 
     pub fn config(&self) -> &KingdeeSimConfig {
@@ -197,9 +173,7 @@ impl KingdeeSim {
 
     /// Every session issued so far is lost from now on.
     pub fn expire_sessions(&self) -> usize {
-        let mut sessions = lock(&self.shared.sessions);
-        sessions.values_mut().for_each(|t| *t = i64::MIN);
-        sessions.len()
+        expire_all(&self.shared.sessions)
     }
 
     /// Every K3 number of a kind, in record order.
@@ -223,20 +197,8 @@ impl KingdeeSim {
         render::record(&data, &books, kind, n, self.shared.offset).map(Value::Object)
     }
 
-    pub async fn stop(mut self) {
-        if let Some(tx) = self.shutdown.take() {
-            let _ = tx.send(());
-        }
-        if let Some(task) = self.task.take() {
-            let _ = task.await;
-        }
-    }
-}
-
-impl Drop for KingdeeSim {
-    fn drop(&mut self) {
-        if let Some(task) = self.task.take() {
-            task.abort();
-        }
+    /// Stops accepting, drops every connection and waits for the server task.
+    pub async fn stop(self) {
+        self.server.stop().await;
     }
 }

@@ -15,7 +15,7 @@ use super::query::{Query, Refusal};
 use super::writes;
 use super::Shared;
 use crate::erp::data::wall_ms;
-use crate::erp::faults::{Verdict, TIMEOUT_HOLD};
+use crate::erp::faults::{draw, Verdict, TIMEOUT_HOLD};
 use crate::erp::{lock, read, write};
 
 const AUTH: &str = "Kingdee.BOS.WebApi.ServicesStub.AuthService.";
@@ -213,14 +213,7 @@ async fn business(s: &Shared, method: &str, headers: &HeaderMap, body: &[u8]) ->
         lock(&s.stats).sessions_lost += 1;
         return json_reply(StatusCode::OK, &envelope(method, failure(1, SESSION_LOST)));
     }
-    let (slow, verdict) = lock(&s.faults).decide();
-    if let Some(delay) = slow {
-        count_fault(s, "slow");
-        tokio::time::sleep(delay).await;
-    }
-    if let Some(kind) = verdict.kind() {
-        count_fault(s, kind);
-    }
+    let verdict = draw(&s.faults, |kind| count_fault(s, kind)).await;
     match verdict {
         Verdict::ExpireToken => {
             if let Some(id) = session {

@@ -7,7 +7,7 @@ use serde_json::{json, Map, Value};
 use super::query::{number_of, Refusal};
 use super::render::{self, form_kind, Books, ID_BASE};
 use crate::erp::data::{Data, Kind};
-use crate::erp::model::{step_note, Customer, Item, Order, Status, Step};
+use crate::erp::model::{Customer, Item, Order, Status, Step};
 use crate::erp::money::{line_amount, parse_fixed};
 
 fn get<'v>(m: &'v Map<String, Value>, key: &str) -> Option<&'v Value> {
@@ -115,20 +115,7 @@ fn create_customer(
             return Err((11, format!("编码唯一性验证失败：客户编码 {n} 已经存在")));
         }
     }
-    let mut c = Customer {
-        code: String::new(),
-        name: String::new(),
-        kind: "company".to_owned(),
-        contact_name: String::new(),
-        contact_phone: String::new(),
-        email: String::new(),
-        address: String::new(),
-        city: String::new(),
-        province: String::new(),
-        tax_number: String::new(),
-        credit_limit_fen: 0,
-        status: "active".to_owned(),
-    };
+    let mut c = Customer::blank(String::new(), "company");
     apply_customer(&mut c, m)?;
     let now = d.now();
     let n = d.customers.insert(now, c);
@@ -229,11 +216,7 @@ fn create_order(
         currency,
         items,
         created_ms,
-        timeline: vec![Step {
-            status: Status::Pending,
-            at_ms: now,
-            notes: step_note(Status::Pending).to_owned(),
-        }],
+        timeline: Step::created(now),
         reference: None,
     };
     let n = d.orders.insert(now, order);

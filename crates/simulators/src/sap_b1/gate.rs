@@ -5,10 +5,12 @@ use axum::response::{IntoResponse, Response};
 use serde_json::Value;
 
 use super::render::{error, invalid_session, json_response, wire_text, SapError};
-use super::{Kill, Shared};
+use super::Shared;
 use crate::erp::data::wall_ms;
-use crate::erp::faults::{Verdict, TIMEOUT_HOLD};
+use crate::erp::error::malformed_json;
+use crate::erp::faults::{draw, Verdict, TIMEOUT_HOLD};
 use crate::erp::lock;
+use crate::server::ConnKill;
 
 pub(crate) fn count_request(s: &Shared, route: &str) {
     *lock(&s.stats).requests.entry(route.to_owned()).or_default() += 1;
@@ -53,15 +55,10 @@ pub(crate) async fn gate(
         lock(&s.stats).rejected_sessions += 1;
         return Err(invalid_session());
     }
-    let (slow, verdict) = lock(&s.faults).decide();
-    if let Some(delay) = slow {
-        count_fault(s, "slow");
-        tokio::time::sleep(delay).await;
-    }
-    let Some(kind) = verdict.kind() else {
+    let verdict = draw(&s.faults, |kind| count_fault(s, kind)).await;
+    if verdict.kind().is_none() {
         return Ok(verdict);
-    };
-    count_fault(s, kind);
+    }
     match verdict {
         Verdict::ExpireToken => {
             if let Some(id) = id {
@@ -96,20 +93,13 @@ pub(crate) async fn gate(
 
 /// 200 with the first half of the body: never valid JSON.
 pub(crate) fn malformed(body: &Value) -> Response {
-    let mut bytes = wire_text(body).into_bytes();
-    bytes.truncate(bytes.len() / 2);
-    let mut r = (StatusCode::OK, bytes).into_response();
-    r.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/json"),
-    );
-    r
+    malformed_json(wire_text(body).into_bytes())
 }
 
 /// Drops the connection without answering.
-pub(crate) async fn reset(kill: Option<&Kill>) -> Response {
+pub(crate) async fn reset(kill: Option<&ConnKill>) -> Response {
     if let Some(kill) = kill {
-        kill.0.notify_one();
+        kill.reset();
         std::future::pending::<()>().await;
     }
     let mut r = StatusCode::BAD_GATEWAY.into_response();
@@ -124,7 +114,7 @@ pub(crate) type Headers = Vec<(&'static str, String)>;
 /// A read's answer after the gate let it through.
 pub(crate) async fn answer_read(
     verdict: Verdict,
-    kill: Option<&Kill>,
+    kill: Option<&ConnKill>,
     reply: Result<(Value, Headers), SapError>,
 ) -> Response {
     if let Verdict::Reset { .. } = verdict {

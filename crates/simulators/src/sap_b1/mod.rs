@@ -31,26 +31,19 @@ mod tests;
 
 use std::collections::{BTreeMap, HashMap};
 use std::io;
-use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
-use axum::http::Request;
-use axum::Router;
-use hyper::body::Incoming;
-use hyper_util::rt::TokioIo;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::{oneshot, Notify};
-use tokio::task::{JoinHandle, JoinSet};
-use tower::ServiceExt;
 
 pub use crate::erp::FaultSpec;
 
 use crate::erp::data::{Data, Kind};
 use crate::erp::faults::FaultState;
-use crate::erp::{lock, read, write};
+use crate::erp::{expire_all, lock, read, write};
+use crate::server::{SimServer, LOCAL_FREE_PORT};
 
 #[derive(Debug, Clone)]
 pub struct SapB1SimConfig {
@@ -146,10 +139,6 @@ impl Store {
     }
 }
 
-/// A request's handle on its connection: notified, the connection is reset.
-#[derive(Clone)]
-pub(crate) struct Kill(pub Arc<Notify>);
-
 pub(crate) struct Shared {
     pub store: RwLock<Store>,
     /// SessionId → last use (ms); `i64::MIN` once expired by a hook or a fault.
@@ -166,27 +155,18 @@ pub(crate) struct Shared {
 /// A running simulator. Dropping it stops the server too; [`SapB1Sim::stop`] also waits.
 pub struct SapB1Sim {
     shared: Arc<Shared>,
-    addr: SocketAddr,
-    shutdown: Option<oneshot::Sender<()>>,
-    task: Option<JoinHandle<()>>,
+    server: SimServer,
 }
 
 impl SapB1Sim {
     /// Generates the data and serves on 127.0.0.1, on a free port.
     pub async fn start(config: SapB1SimConfig) -> io::Result<SapB1Sim> {
-        SapB1Sim::start_on(SocketAddr::from((Ipv4Addr::LOCALHOST, 0)), config).await
+        SapB1Sim::start_on(LOCAL_FREE_PORT, config).await
     }
 
     pub async fn start_on(addr: SocketAddr, config: SapB1SimConfig) -> io::Result<SapB1Sim> {
         let (records, seed) = (config.records, config.seed);
-        let data = tokio::task::spawn_blocking(move || Data::generate(records, seed))
-            .await
-            .map_err(io::Error::other)?;
-        let listener = TcpListener::bind(addr).await?;
-        let mut addr = listener.local_addr()?;
-        if addr.ip().is_unspecified() {
-            addr.set_ip(IpAddr::V4(Ipv4Addr::LOCALHOST));
-        }
+        let data = Data::generate_blocking(records, seed).await?;
         let shared = Arc::new(Shared {
             store: RwLock::new(Store {
                 data,
@@ -203,24 +183,18 @@ impl SapB1Sim {
             max_page_size: config.max_page_size,
         });
         let router = routes::router(Arc::clone(&shared));
-        let (tx, rx) = oneshot::channel();
-        let task = tokio::spawn(serve(listener, router, rx));
-        tracing::info!(%addr, records, seed, "sap b1 simulator listening");
-        Ok(SapB1Sim {
-            shared,
-            addr,
-            shutdown: Some(tx),
-            task: Some(task),
-        })
+        let server = SimServer::start_on(addr, router, "sap b1").await?;
+        tracing::info!(addr = %server.addr(), records, seed, "sap b1 simulator listening");
+        Ok(SapB1Sim { shared, server })
     }
 
     /// `http://127.0.0.1:PORT/b1s/v1`, the Service Layer root a connector is given.
     pub fn base_url(&self) -> String {
-        format!("http://{}/b1s/v1", self.addr)
+        format!("{}/b1s/v1", self.server.base_url())
     }
 
     pub fn addr(&self) -> SocketAddr {
-        self.addr
+        self.server.addr()
     }
 
     pub fn stats(&self) -> SapB1Stats {
@@ -250,9 +224,7 @@ impl SapB1Sim {
 
     /// Every session opened so far is expired from now on.
     pub fn expire_sessions(&self) {
-        lock(&self.shared.sessions)
-            .values_mut()
-            .for_each(|t| *t = i64::MIN);
+        expire_all(&self.shared.sessions);
     }
 
     /// Every key of a kind as the Service Layer shows it, in record order.
@@ -281,68 +253,7 @@ impl SapB1Sim {
     }
 
     /// Stops accepting, drops every connection and waits for the server task.
-    pub async fn stop(mut self) {
-        if let Some(tx) = self.shutdown.take() {
-            let _ = tx.send(());
-        }
-        if let Some(task) = self.task.take() {
-            let _ = task.await;
-        }
-    }
-}
-
-impl Drop for SapB1Sim {
-    fn drop(&mut self) {
-        if let Some(task) = self.task.take() {
-            task.abort();
-        }
-    }
-}
-
-async fn serve(listener: TcpListener, router: Router, mut shutdown: oneshot::Receiver<()>) {
-    let mut connections = JoinSet::new();
-    loop {
-        tokio::select! {
-            _ = &mut shutdown => break,
-            Some(_) = connections.join_next(), if !connections.is_empty() => {}
-            accepted = listener.accept() => match accepted {
-                Ok((stream, _)) => {
-                    connections.spawn(connection(stream, router.clone()));
-                }
-                Err(e) => {
-                    tracing::debug!(error = %e, "sap b1 simulator: accept failed");
-                    tokio::time::sleep(Duration::from_millis(10)).await;
-                }
-            },
-        }
-    }
-    connections.shutdown().await;
-}
-
-/// Serves one connection until it ends or a handler asks for a reset (SO_LINGER 0, so
-/// the client sees ECONNRESET rather than an answer).
-async fn connection(stream: TcpStream, router: Router) {
-    let split = stream.into_std().and_then(|s| {
-        let dup = s.try_clone()?;
-        Ok((TcpStream::from_std(s)?, dup))
-    });
-    let Ok((stream, dup)) = split else {
-        return;
-    };
-    let kill = Arc::new(Notify::new());
-    let handle = Kill(Arc::clone(&kill));
-    let service = hyper::service::service_fn(move |mut req: Request<Incoming>| {
-        req.extensions_mut().insert(handle.clone());
-        router.clone().oneshot(req)
-    });
-    let conn =
-        hyper::server::conn::http1::Builder::new().serve_connection(TokioIo::new(stream), service);
-    tokio::select! {
-        _ = conn => {}
-        _ = kill.notified() => {
-            if let Ok(dup) = TcpStream::from_std(dup) {
-                let _ = dup.set_zero_linger();
-            }
-        }
+    pub async fn stop(self) {
+        self.server.stop().await;
     }
 }

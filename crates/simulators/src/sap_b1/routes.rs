@@ -16,10 +16,11 @@ use super::filter::{decode, encode, options};
 use super::gate::{answer_read, count_request, gate, malformed, reset, session_id};
 use super::render::{self, entity, error, json_response, not_found, select, set_name};
 use super::writes;
-use super::{Kill, Shared};
+use super::Shared;
 use crate::erp::data::{wall_ms, Kind};
 use crate::erp::faults::Verdict;
 use crate::erp::{lock, read, write};
+use crate::server::ConnKill;
 
 type S = State<Arc<Shared>>;
 
@@ -60,7 +61,7 @@ fn kind_of(set: &str) -> Option<Kind> {
 
 async fn dispatch(State(s): S, req: Request<Body>) -> Response {
     let (parts, body) = req.into_parts();
-    let kill = parts.extensions.get::<Kill>().cloned();
+    let kill = parts.extensions.get::<ConnKill>().cloned();
     let path = decode(
         parts
             .uri
@@ -200,7 +201,7 @@ fn max_page_size(headers: &HeaderMap) -> Option<usize> {
 async fn list(
     s: &Shared,
     headers: &HeaderMap,
-    kill: Option<&Kill>,
+    kill: Option<&ConnKill>,
     route: &str,
     kind: Kind,
     query: Option<&str>,
@@ -282,7 +283,7 @@ async fn list(
 async fn write_route(
     s: &Shared,
     headers: &HeaderMap,
-    kill: Option<&Kill>,
+    kill: Option<&ConnKill>,
     route: &str,
     f: impl FnOnce(&Shared) -> Result<(StatusCode, Value), super::render::SapError>,
 ) -> Response {

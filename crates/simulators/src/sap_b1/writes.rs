@@ -117,20 +117,7 @@ pub(crate) fn create_partner(s: &Shared, bytes: &[u8]) -> Reply {
             "Only customers are simulated (CardType cCustomer)",
         ));
     }
-    let mut c = Customer {
-        code: code.clone(),
-        name: String::new(),
-        kind: "company".to_owned(),
-        contact_name: String::new(),
-        contact_phone: String::new(),
-        email: String::new(),
-        address: String::new(),
-        city: String::new(),
-        province: String::new(),
-        tax_number: String::new(),
-        credit_limit_fen: 0,
-        status: "active".to_owned(),
-    };
+    let mut c = Customer::blank(code.clone(), "company");
     apply_partner(&mut c, &map)?;
     let mut store = store_mut(s);
     if store.customer_number(&code).is_some() {
@@ -225,11 +212,7 @@ pub(crate) fn create_order(s: &Shared, bytes: &[u8]) -> Reply {
         currency: text(&map, "DocCurrency").unwrap_or_else(|| "CNY".to_owned()),
         items,
         created_ms: now,
-        timeline: vec![Step {
-            status: Status::Pending,
-            at_ms: now,
-            notes: step_note(Status::Pending).to_owned(),
-        }],
+        timeline: Step::created(now),
         reference,
     };
     let n = store.data.orders.insert(now, order);

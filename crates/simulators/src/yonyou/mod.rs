@@ -33,19 +33,17 @@ mod tests;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io;
-use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use tokio::net::TcpListener;
-use tokio::sync::oneshot;
-use tokio::task::JoinHandle;
 
 use crate::erp::data::{Data, Kind};
 use crate::erp::faults::FaultState;
-use crate::erp::{lock, read, write, FaultSpec};
+use crate::erp::{expire_all, lock, read, write, FaultSpec};
+use crate::server::{SimServer, LOCAL_FREE_PORT};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Variant {
@@ -113,9 +111,7 @@ pub(crate) struct Shared {
 
 impl Shared {
     pub(crate) fn expire_tokens(&self) -> usize {
-        let mut tokens = lock(&self.tokens);
-        tokens.values_mut().for_each(|t| *t = i64::MIN);
-        tokens.len()
+        expire_all(&self.tokens)
     }
 
     pub(crate) fn touch(&self, kind: &str, ids: &[String]) -> usize {
@@ -129,27 +125,18 @@ impl Shared {
 /// A running Yonyou simulator; dropping it stops the server.
 pub struct YonyouSim {
     shared: Arc<Shared>,
-    addr: SocketAddr,
-    shutdown: Option<oneshot::Sender<()>>,
-    task: Option<JoinHandle<()>>,
+    server: SimServer,
 }
 
 impl YonyouSim {
     /// Serves on 127.0.0.1, on a free port.
     pub async fn start(config: YonyouSimConfig) -> io::Result<YonyouSim> {
-        YonyouSim::start_on(SocketAddr::from((Ipv4Addr::LOCALHOST, 0)), config).await
+        YonyouSim::start_on(LOCAL_FREE_PORT, config).await
     }
 
     pub async fn start_on(addr: SocketAddr, config: YonyouSimConfig) -> io::Result<YonyouSim> {
         let (records, seed) = (config.records, config.seed);
-        let data = tokio::task::spawn_blocking(move || Data::generate(records, seed))
-            .await
-            .map_err(io::Error::other)?;
-        let listener = TcpListener::bind(addr).await?;
-        let mut addr = listener.local_addr()?;
-        if addr.ip().is_unspecified() {
-            addr.set_ip(IpAddr::V4(Ipv4Addr::LOCALHOST));
-        }
+        let data = Data::generate_blocking(records, seed).await?;
         let shared = Arc::new(Shared {
             faults: Mutex::new(FaultState::new(config.faults.clone(), seed)),
             config,
@@ -160,30 +147,18 @@ impl YonyouSim {
             replies: Mutex::new(HashMap::new()),
         });
         let router = routes::router(Arc::clone(&shared));
-        let (tx, rx) = oneshot::channel::<()>();
-        let task = tokio::spawn(async move {
-            let _ = axum::serve(listener, router)
-                .with_graceful_shutdown(async move {
-                    let _ = rx.await;
-                })
-                .await;
-        });
-        tracing::info!(%addr, records, seed, variant = ?shared.config.variant, "yonyou simulator listening");
-        Ok(YonyouSim {
-            shared,
-            addr,
-            shutdown: Some(tx),
-            task: Some(task),
-        })
+        let server = SimServer::start_on(addr, router, "yonyou").await?;
+        tracing::info!(addr = %server.addr(), records, seed, variant = ?shared.config.variant, "yonyou simulator listening");
+        Ok(YonyouSim { shared, server })
     }
 
     /// `http://127.0.0.1:PORT` (U8 base, YonSuite gateway and token URL alike).
     pub fn base_url(&self) -> String {
-        format!("http://{}", self.addr)
+        self.server.base_url()
     }
 
     pub fn addr(&self) -> SocketAddr {
-        self.addr
+        self.server.addr()
     }
 
     pub fn config(&self) -> &YonyouSimConfig {
@@ -229,26 +204,8 @@ impl YonyouSim {
         )
     }
 
-    pub async fn stop(mut self) {
-        if let Some(tx) = self.shutdown.take() {
-            let _ = tx.send(());
-        }
-        if let Some(mut task) = self.task.take() {
-            // Open keep-alive connections would hold a graceful shutdown; cut them.
-            if tokio::time::timeout(Duration::from_secs(2), &mut task)
-                .await
-                .is_err()
-            {
-                task.abort();
-            }
-        }
-    }
-}
-
-impl Drop for YonyouSim {
-    fn drop(&mut self) {
-        if let Some(task) = self.task.take() {
-            task.abort();
-        }
+    /// Stops accepting, drops every connection and waits for the server task.
+    pub async fn stop(self) {
+        self.server.stop().await;
     }
 }

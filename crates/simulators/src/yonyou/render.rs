@@ -5,7 +5,7 @@ use serde_json::{json, Map, Value};
 
 use super::Variant;
 use crate::erp::data::{Data, Kind};
-use crate::erp::model::{step_note, Customer, Item, Order, Status, Step};
+use crate::erp::model::{Customer, Item, Order, Status, Step};
 use crate::erp::money::{line_amount, parse_fixed, quantity, yuan};
 
 fn cst() -> FixedOffset {
@@ -227,20 +227,10 @@ pub(crate) fn create_customer(
     map: &Map<String, Value>,
 ) -> Result<(String, String), Refused> {
     let n = data.customers.len() as u32 + 1;
-    let mut c = Customer {
-        code: text(map, "code").unwrap_or_else(|| format!("CUST-{n:06}")),
-        name: String::new(),
-        kind: "company".to_owned(),
-        contact_name: String::new(),
-        contact_phone: String::new(),
-        email: String::new(),
-        address: String::new(),
-        city: String::new(),
-        province: String::new(),
-        tax_number: String::new(),
-        credit_limit_fen: 0,
-        status: "active".to_owned(),
-    };
+    let mut c = Customer::blank(
+        text(map, "code").unwrap_or_else(|| format!("CUST-{n:06}")),
+        "company",
+    );
     apply_customer(&mut c, variant, map)?;
     if c.name.is_empty() {
         return Err("参数错误: 客户名称必填".into());
@@ -342,11 +332,7 @@ pub(crate) fn create_order(
         currency: "CNY".to_owned(),
         items,
         created_ms: now,
-        timeline: vec![Step {
-            status: Status::Pending,
-            at_ms: now,
-            notes: step_note(Status::Pending).to_owned(),
-        }],
+        timeline: Step::created(now),
         reference: None,
     };
     let n = data.orders.insert(now, order);

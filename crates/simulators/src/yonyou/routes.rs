@@ -17,7 +17,8 @@ use sha2::Sha256;
 use super::render::{self, parse_local};
 use super::{Shared, Variant};
 use crate::erp::data::{wall_ms, Kind};
-use crate::erp::faults::{Verdict, TIMEOUT_HOLD};
+use crate::erp::error::malformed_json;
+use crate::erp::faults::{draw, Verdict, TIMEOUT_HOLD};
 use crate::erp::money::quantity;
 use crate::erp::{lock, read, write};
 
@@ -112,15 +113,10 @@ async fn gate(s: &Shared, token: Option<&String>) -> Result<Verdict, Response> {
         lock(&s.stats).rejected_tokens += 1;
         return Err(ok_json(&illegal));
     }
-    let (slow, verdict) = lock(&s.faults).decide();
-    if let Some(delay) = slow {
-        count_fault(s, "slow");
-        tokio::time::sleep(delay).await;
-    }
-    let Some(kind) = verdict.kind() else {
+    let verdict = draw(&s.faults, |kind| count_fault(s, kind)).await;
+    if verdict.kind().is_none() {
         return Ok(verdict);
-    };
-    count_fault(s, kind);
+    }
     let status = |code: u16| StatusCode::from_u16(code).unwrap_or(StatusCode::BAD_GATEWAY);
     match verdict {
         Verdict::ExpireToken => {
@@ -156,14 +152,7 @@ fn finish(verdict: Verdict, body: &Value) -> Response {
     if verdict != Verdict::Malformed {
         return ok_json(body);
     }
-    let mut bytes = serde_json::to_vec(body).unwrap_or_default();
-    bytes.truncate(bytes.len() / 2);
-    let mut r = (StatusCode::OK, bytes).into_response();
-    r.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/json"),
-    );
-    r
+    malformed_json(serde_json::to_vec(body).unwrap_or_default())
 }
 
 fn object(body: &[u8]) -> Option<Map<String, Value>> {
