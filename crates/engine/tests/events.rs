@@ -3,40 +3,16 @@
 mod common;
 
 use common::host;
-use storelink_core::ids::{new_id, now};
 use storelink_core::inbox::InboxStatus;
 use storelink_store::erp_records::{self, ErpTable};
-use storelink_store::inbox::{self, NewInboxEvent};
-
-/// An ERP webhook event as the listener stores it.
-async fn receive(h: &common::Host, event_type: &str, data: &str) -> uuid::Uuid {
-    let id = new_id();
-    let mut tx = h.db.write().await.expect("tx");
-    inbox::insert(
-        &mut tx,
-        &NewInboxEvent {
-            id,
-            system_id: h.system.id,
-            event_id: format!("evt-{id}"),
-            event_type: event_type.into(),
-            kind: "webhook".into(),
-            payload: format!(r#"{{"id":"evt-{id}","event":"{event_type}","data":{data}}}"#),
-            headers: "{}".into(),
-            content_hash: "x".into(),
-            status: InboxStatus::Received,
-            received_at: now(),
-        },
-    )
-    .await
-    .expect("inbox");
-    tx.commit().await.expect("commit");
-    id
-}
+use storelink_store::inbox;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_invoice_event_is_kept_as_processed_without_a_pull() {
     let h = host(20, "").await;
-    let event_id = receive(&h, "invoice.created", r#"{"invoiceNumber":"INV-1"}"#).await;
+    let event_id = h
+        .receive_event("invoice.created", r#"{"invoiceNumber":"INV-1"}"#)
+        .await;
     assert_eq!(h.engine.process_events_once().await.expect("process"), 1);
     let mut conn = h.db.read().await.expect("read");
     let event = inbox::get(&mut conn, event_id).await.expect("event");
@@ -55,12 +31,9 @@ async fn a_customer_event_pulls_that_customer_and_marks_the_event_processed() {
     let h = host(50, "").await;
     let id = h.sim.customer_ids()[7].clone();
     h.sim.touch("customers", std::slice::from_ref(&id));
-    let event_id = receive(
-        &h,
-        "customer.updated",
-        &format!(r#"{{"externalId":"{id}"}}"#),
-    )
-    .await;
+    let event_id = h
+        .receive_event("customer.updated", &format!(r#"{{"externalId":"{id}"}}"#))
+        .await;
     assert_eq!(h.engine.process_events_once().await.expect("process"), 1);
     let mut conn = h.db.read().await.expect("read");
     let stored = erp_records::get(&mut conn, ErpTable::Customers, h.system.id, &id)

@@ -160,3 +160,29 @@ async fn outbox_creates_arrive_once() {
         "{entries:?}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_erp_webhook_pulls_the_named_customer_through_kingdee() {
+    let h = host(30, "", SECRET).await;
+    let number = h.sim.numbers("customers")[4].clone();
+    assert_eq!(h.sim.touch("customers", std::slice::from_ref(&number)), 1);
+    let event = h
+        .receive_event(
+            "customer.updated",
+            &format!(r#"{{"externalId":"{number}"}}"#),
+        )
+        .await;
+    let event = h.process_event(event).await;
+    assert_eq!(
+        event.status,
+        storelink_core::inbox::InboxStatus::Processed,
+        "{:?}",
+        event.error_message
+    );
+    let stored = h.stored(ErpTable::Customers, &number).await;
+    assert_eq!(
+        stored["name"],
+        h.sim.record("customers", &number).expect("raw")["FName"]
+    );
+    assert_eq!(h.count(ErpTable::Customers).await, 1, "only the named one");
+}

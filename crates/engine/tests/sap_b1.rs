@@ -211,3 +211,25 @@ async fn outbox_changes_arrive_once_each() {
     assert_eq!(created["DocTotal"], "24.60");
     assert_eq!(created["DocumentLines"][0]["ItemCode"], "P000003");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_erp_webhook_pulls_the_named_business_partner() {
+    let h = host(30, "", "b1-pass").await;
+    h.sim.touch("customers", &["C000005".to_owned()]);
+    let event = h
+        .receive_event("customer.updated", r#"{"externalId":"C000005"}"#)
+        .await;
+    let event = h.process_event(event).await;
+    assert_eq!(
+        event.status,
+        storelink_core::inbox::InboxStatus::Processed,
+        "{:?}",
+        event.error_message
+    );
+    let c = h.stored(ErpTable::Customers, "C000005").await;
+    assert!(
+        c["name"].as_str().unwrap_or_default().contains("(rev"),
+        "{c}"
+    );
+    assert_eq!(h.count(ErpTable::Customers).await, 1, "only the named one");
+}

@@ -230,3 +230,25 @@ async fn an_outbox_customer_create_arrives_once() {
         );
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_erp_webhook_pulls_the_named_customer_in_both_variants() {
+    for variant in BOTH {
+        let h = host(variant, 30, "", "yonyou-secret").await;
+        let id = h.sim.ids("customers")[3].clone();
+        h.sim.touch("customers", std::slice::from_ref(&id));
+        let event = h
+            .receive_event("customer.updated", &format!(r#"{{"externalId":"{id}"}}"#))
+            .await;
+        let event = h.process_event(event).await;
+        assert_eq!(
+            event.status,
+            storelink_core::inbox::InboxStatus::Processed,
+            "{variant:?}: {:?}",
+            event.error_message
+        );
+        let stored = h.stored(ErpTable::Customers, &id).await;
+        assert_eq!(stored["externalId"], id.as_str(), "{variant:?}");
+        assert_eq!(h.count(ErpTable::Customers).await, 1, "{variant:?}");
+    }
+}

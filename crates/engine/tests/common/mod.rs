@@ -126,6 +126,41 @@ pub async fn host(records: usize, faults: &str) -> Host {
 }
 
 impl<S> VendorHost<S> {
+    /// An ERP webhook event as the listener stores it (`received`, for the engine to pull
+    /// the record it names).
+    pub async fn receive_event(&self, event_type: &str, data: &str) -> uuid::Uuid {
+        let id = new_id();
+        let mut tx = self.db.write().await.expect("tx");
+        storelink_store::inbox::insert(
+            &mut tx,
+            &storelink_store::inbox::NewInboxEvent {
+                id,
+                system_id: self.system.id,
+                event_id: format!("evt-{id}"),
+                event_type: event_type.into(),
+                kind: "webhook".into(),
+                payload: format!(r#"{{"id":"evt-{id}","event":"{event_type}","data":{data}}}"#),
+                headers: "{}".into(),
+                content_hash: "x".into(),
+                status: storelink_core::inbox::InboxStatus::Received,
+                received_at: now(),
+            },
+        )
+        .await
+        .expect("inbox");
+        tx.commit().await.expect("commit");
+        id
+    }
+
+    /// Runs the engine's event puller and says what became of one event.
+    pub async fn process_event(&self, id: uuid::Uuid) -> storelink_core::inbox::InboxEvent {
+        self.engine.process_events_once().await.expect("process");
+        let mut conn = self.db.read().await.expect("read");
+        storelink_store::inbox::get(&mut conn, id)
+            .await
+            .expect("event")
+    }
+
     pub fn request(&self, stream: &str, mode: SyncMode) -> SyncRequest {
         SyncRequest {
             system_id: self.system.id,
