@@ -240,13 +240,7 @@ async fn an_erp_webhook_pulls_the_named_customer_in_both_variants() {
         let event = h
             .receive_event("customer.updated", &format!(r#"{{"externalId":"{id}"}}"#))
             .await;
-        let event = h.process_event(event).await;
-        assert_eq!(
-            event.status,
-            storelink_core::inbox::InboxStatus::Processed,
-            "{variant:?}: {:?}",
-            event.error_message
-        );
+        h.process_event(event, &format!("{variant:?}")).await;
         let stored = h.stored(ErpTable::Customers, &id).await;
         assert_eq!(stored["externalId"], id.as_str(), "{variant:?}");
         assert_eq!(h.count(ErpTable::Customers).await, 1, "{variant:?}");

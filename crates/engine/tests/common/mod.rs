@@ -152,13 +152,19 @@ impl<S> VendorHost<S> {
         id
     }
 
-    /// Runs the engine's event puller and says what became of one event.
-    pub async fn process_event(&self, id: uuid::Uuid) -> storelink_core::inbox::InboxEvent {
+    /// Runs the engine's event puller; the event must come out processed.
+    pub async fn process_event(&self, id: uuid::Uuid, what: &str) {
         self.engine.process_events_once().await.expect("process");
         let mut conn = self.db.read().await.expect("read");
-        storelink_store::inbox::get(&mut conn, id)
+        let event = storelink_store::inbox::get(&mut conn, id)
             .await
-            .expect("event")
+            .expect("event");
+        assert_eq!(
+            event.status,
+            storelink_core::inbox::InboxStatus::Processed,
+            "{what}: {:?}",
+            event.error_message
+        );
     }
 
     pub fn request(&self, stream: &str, mode: SyncMode) -> SyncRequest {
