@@ -52,7 +52,8 @@ fn unauthorized() -> Response {
     r
 }
 
-fn authenticate(s: &Shared, headers: &HeaderMap) -> Result<Caller, Response> {
+/// The caller, or `None` (counted) when its credentials are refused.
+fn authenticate(s: &Shared, headers: &HeaderMap) -> Option<Caller> {
     let bearer = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
@@ -62,16 +63,16 @@ fn authenticate(s: &Shared, headers: &HeaderMap) -> Result<Caller, Response> {
             .get(token)
             .is_some_and(|until| *until != i64::MIN && *until > wall_ms());
         if alive {
-            return Ok(Caller::Bearer(token.to_owned()));
+            return Some(Caller::Bearer(token.to_owned()));
         }
         lock(&s.stats).rejected_tokens += 1;
-        return Err(unauthorized());
+        return None;
     }
     match basic_pair(headers) {
-        Some((u, p)) if u == s.config.username && p == s.config.password => Ok(Caller::Basic),
+        Some((u, p)) if u == s.config.username && p == s.config.password => Some(Caller::Basic),
         _ => {
             lock(&s.stats).failed_logins += 1;
-            Err(unauthorized())
+            None
         }
     }
 }
@@ -105,7 +106,9 @@ pub(crate) async fn gate(
     write: bool,
 ) -> Result<Verdict, Response> {
     count_request(s, route);
-    let caller = authenticate(s, headers)?;
+    let Some(caller) = authenticate(s, headers) else {
+        return Err(unauthorized());
+    };
     if write && !csrf_valid(s, headers) {
         lock(&s.stats).csrf_rejections += 1;
         let mut r = (StatusCode::FORBIDDEN, "CSRF token validation failed").into_response();
