@@ -139,6 +139,8 @@ pub enum SimulateCommand {
     Yonsuite(VendorSimArgs),
     /// SAP Business One Service Layer (/b1s/v1: Login, BusinessPartners, Items, Orders).
     SapB1(VendorSimArgs),
+    /// SAP S/4HANA Cloud OData v2 (Basic or OAuth2, CSRF tokens, A_BusinessPartner, A_Product, A_SalesOrder).
+    SapS4(VendorSimArgs),
 }
 
 #[derive(Debug, Subcommand)]

@@ -7,6 +7,7 @@ use storelink_core::{AppError, Rule};
 use storelink_simulators::erp::{ErpSim, ErpSimConfig, FaultSpec};
 use storelink_simulators::kingdee::{KingdeeSim, KingdeeSimConfig};
 use storelink_simulators::sap_b1::{SapB1Sim, SapB1SimConfig};
+use storelink_simulators::sap_s4::{SapS4Sim, SapS4SimConfig};
 use storelink_simulators::yonyou::{Variant, YonyouSim, YonyouSimConfig};
 
 use crate::args::{SimulateCommand, VendorSimArgs};
@@ -40,6 +41,7 @@ macro_rules! simulator {
 simulator!(
     ErpSim => ErpSimConfig,
     SapB1Sim => SapB1SimConfig,
+    SapS4Sim => SapS4SimConfig,
     KingdeeSim => KingdeeSimConfig,
     YonyouSim => YonyouSimConfig,
 );
@@ -54,6 +56,7 @@ pub async fn command(command: &SimulateCommand, out: &Output) -> Result<(), AppE
             seed,
         } => erp(*listen, *records, faults, *seed, out).await,
         SimulateCommand::SapB1(args) => sap_b1(args, out).await,
+        SimulateCommand::SapS4(args) => sap_s4(args, out).await,
         SimulateCommand::Kingdee(args) => kingdee(args, out).await,
         SimulateCommand::YonyouU8(args) => yonyou(Variant::U8, args, out).await,
         SimulateCommand::Yonsuite(args) => yonyou(Variant::YonSuite, args, out).await,
@@ -166,6 +169,23 @@ async fn sap_b1(args: &VendorSimArgs, out: &Output) -> Result<(), AppError> {
     let credentials = |_: &SapB1Sim| {
         tracing::info!(%company_db, %username, %password, records = args.records,
             "sap b1 simulator credentials");
+    };
+    serve(args.listen, config, credentials, out).await
+}
+
+/// `storelink simulate sap-s4`: the SAP S/4HANA Cloud OData v2 simulator.
+async fn sap_s4(args: &VendorSimArgs, out: &Output) -> Result<(), AppError> {
+    let config = SapS4SimConfig {
+        records: args.records,
+        seed: args.seed,
+        faults: parse_faults(&args.faults)?,
+        ..SapS4SimConfig::default()
+    };
+    // Simulator-only credentials, printed so a test system can be set up against it.
+    let credentials = |sim: &SapS4Sim| {
+        let c = sim.config();
+        tracing::info!(username = %c.username, password = %c.password, client_id = %c.client_id,
+            client_secret = %c.client_secret, records = args.records, "sap s4 simulator credentials");
     };
     serve(args.listen, config, credentials, out).await
 }

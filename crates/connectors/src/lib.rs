@@ -12,6 +12,7 @@ pub mod mapping;
 pub mod probe;
 pub mod registry;
 pub mod sap_b1;
+pub mod sap_s4;
 pub mod signature;
 pub mod yonyou;
 

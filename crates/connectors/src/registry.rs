@@ -117,7 +117,14 @@ impl ConnectorSettings {
 /// The provider names a system of this type can sync with, for error messages and forms.
 pub fn providers(system_type: SystemType) -> &'static [&'static str] {
     match system_type {
-        SystemType::Erp => &["custom", "kingdee", "yonyou_u8", "yonsuite", "sap_b1"],
+        SystemType::Erp => &[
+            "custom",
+            "kingdee",
+            "yonyou_u8",
+            "yonsuite",
+            "sap_b1",
+            "sap_s4",
+        ],
         _ => &[],
     }
 }
@@ -130,6 +137,9 @@ pub fn build(settings: &ConnectorSettings) -> Result<Box<dyn Connector>, AppErro
             crate::custom_erp::from_settings(settings)
         }
         (SystemType::Erp, "sap_b1" | "sap-b1" | "sapb1") => crate::sap_b1::from_settings(settings),
+        (SystemType::Erp, "sap_s4" | "sap-s4" | "s4hana" | "sap_s4hana") => {
+            crate::sap_s4::from_settings(settings)
+        }
         (SystemType::Erp, "kingdee" | "k3cloud" | "金蝶") => {
             crate::kingdee::from_settings(settings)
         }

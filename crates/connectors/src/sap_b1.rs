@@ -32,7 +32,7 @@
 mod fields;
 mod push;
 mod session;
-mod wire;
+pub(crate) mod wire;
 
 use std::sync::atomic::AtomicU64;
 use std::sync::Mutex;

@@ -5,5 +5,6 @@ pub mod erp;
 pub mod kingdee;
 pub mod pos_terminal;
 pub mod sap_b1;
+pub mod sap_s4;
 mod server;
 pub mod yonyou;

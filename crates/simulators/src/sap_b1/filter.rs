@@ -91,7 +91,7 @@ pub(crate) fn options(raw: Option<&str>) -> Result<Options, String> {
 }
 
 /// Splits at ` and ` / ` or ` outside quotes and parentheses.
-fn split_top(text: &str, word: &str) -> Vec<String> {
+pub(crate) fn split_top(text: &str, word: &str) -> Vec<String> {
     let sep = format!(" {word} ");
     let (mut parts, mut depth, mut quoted, mut start) = (Vec::new(), 0i32, false, 0);
     let bytes = text.as_bytes();
@@ -116,7 +116,7 @@ fn split_top(text: &str, word: &str) -> Vec<String> {
 }
 
 /// `(x)` → `x` when the parentheses enclose the whole text.
-fn unwrap_parens(text: &str) -> &str {
+pub(crate) fn unwrap_parens(text: &str) -> &str {
     let t = text.trim();
     if !(t.starts_with('(') && t.ends_with(')')) {
         return t;

@@ -20,8 +20,8 @@
 //! the caller's session, burst500). Test hooks: [`SapB1Sim::touch`],
 //! [`SapB1Sim::expire_sessions`], [`SapB1Sim::set_faults`], [`SapB1Sim::stats`].
 
-mod filter;
-mod gate;
+pub(crate) mod filter;
+pub(crate) mod gate;
 mod render;
 mod routes;
 mod writes;
