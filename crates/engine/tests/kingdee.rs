@@ -96,8 +96,21 @@ async fn incremental_after_an_erp_edit_takes_only_that_record() {
 async fn a_session_lost_mid_sync_means_one_new_login() {
     let h = host(600, "slow:15ms:1.0", SECRET).await;
     let run = h.sync("customers", SyncMode::Full);
+    // Once a page has been read (not at a fixed time: under load the first login can come
+    // late, and an expiry before it would test nothing).
     let expire = async {
-        tokio::time::sleep(Duration::from_millis(80)).await;
+        let query = || {
+            h.sim
+                .stats()
+                .requests
+                .get("ExecuteBillQuery")
+                .copied()
+                .unwrap_or(0)
+        };
+        let deadline = std::time::Instant::now() + Duration::from_secs(30);
+        while query() < 2 && std::time::Instant::now() < deadline {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
         h.sim.expire_sessions();
     };
     let (task, ()) = tokio::join!(run, expire);

@@ -124,8 +124,20 @@ async fn an_expired_token_mid_sync_means_one_new_token_and_completion() {
     for variant in BOTH {
         let h = host(variant, 1000, "slow:20ms:1.0", "yonyou-secret").await;
         let run = h.sync("customers", SyncMode::Full);
+        // Once data pages are being read (not at a fixed time: under load the first
+        // token can come late, and an expiry before it would test nothing).
         let expire = async {
-            tokio::time::sleep(Duration::from_millis(80)).await;
+            let deadline = std::time::Instant::now() + Duration::from_secs(30);
+            loop {
+                let stats = h.sim.stats();
+                let calls: u64 = stats.requests.values().sum();
+                if (stats.logins >= 1 && calls > stats.logins + 1)
+                    || std::time::Instant::now() > deadline
+                {
+                    break;
+                }
+                tokio::time::sleep(Duration::from_millis(5)).await;
+            }
             h.sim.expire_tokens();
         };
         let (task, ()) = tokio::join!(run, expire);
