@@ -129,34 +129,135 @@ pub fn providers(system_type: SystemType) -> &'static [&'static str] {
     }
 }
 
+/// The provider name a system's `provider` stands for (aliases and case folded), if a
+/// connector serves it.
+fn canonical(system_type: SystemType, provider: &str) -> Option<&'static str> {
+    let provider = provider.trim().to_ascii_lowercase();
+    let name = match (system_type, provider.as_str()) {
+        (SystemType::Erp, "custom" | "custom_erp" | "custom-erp" | "自定义") => "custom",
+        (SystemType::Erp, "sap_b1" | "sap-b1" | "sapb1") => "sap_b1",
+        (SystemType::Erp, "sap_s4" | "sap-s4" | "s4hana" | "sap_s4hana") => "sap_s4",
+        (SystemType::Erp, "kingdee" | "k3cloud" | "金蝶") => "kingdee",
+        (SystemType::Erp, "yonyou_u8" | "yonyou-u8" | "u8" | "用友u8") => "yonyou_u8",
+        (SystemType::Erp, "yonsuite" | "yonbip" | "yonyou_nc" | "用友nc") => "yonsuite",
+        _ => return None,
+    };
+    Some(name)
+}
+
+type MappingSpec = (
+    &'static [crate::connector::StreamSpec],
+    fn(&str) -> FieldMapping,
+    fn(&str) -> Vec<&'static str>,
+);
+
+/// A provider's streams with their shipped mappings and the fields each may fill.
+fn mapping_spec(provider: &str) -> Option<MappingSpec> {
+    use crate::yonyou::mapping::{default_mapping as yonyou_default, Variant};
+    fn u8_default(stream: &str) -> FieldMapping {
+        yonyou_default(Variant::U8, stream)
+    }
+    fn yonsuite_default(stream: &str) -> FieldMapping {
+        yonyou_default(Variant::YonSuite, stream)
+    }
+    Some(match provider {
+        "custom" => (
+            crate::custom_erp::STREAMS,
+            crate::custom_erp::default_mapping,
+            crate::custom_erp::mappable_fields,
+        ),
+        "sap_b1" => (
+            crate::sap_b1::STREAMS,
+            crate::sap_b1::default_mapping,
+            crate::sap_b1::mappable_fields,
+        ),
+        "sap_s4" => (
+            crate::sap_s4::STREAMS,
+            crate::sap_s4::default_mapping,
+            crate::sap_s4::mappable_fields,
+        ),
+        "kingdee" => (
+            crate::kingdee::STREAMS,
+            crate::kingdee::default_mapping,
+            crate::kingdee::mappable_fields,
+        ),
+        "yonyou_u8" => (
+            crate::yonyou::U8_STREAMS,
+            u8_default,
+            crate::yonyou::mapping::mappable_fields,
+        ),
+        "yonsuite" => (
+            crate::yonyou::YONSUITE_STREAMS,
+            yonsuite_default,
+            crate::yonyou::mapping::mappable_fields,
+        ),
+        _ => return None,
+    })
+}
+
+/// Checks a system's `config.field_mapping` when the system is saved: every stream named
+/// must be one of the connector's, every target field one its model has, every source a
+/// field path. Systems no connector serves have nothing to check.
+pub fn check_field_mapping(
+    system_type: SystemType,
+    provider: &str,
+    config: &Value,
+) -> Result<(), AppError> {
+    let Some((streams, default, mappable)) =
+        canonical(system_type, provider).and_then(mapping_spec)
+    else {
+        return Ok(());
+    };
+    let Some(given) = config.get("field_mapping").filter(|m| !m.is_null()) else {
+        return Ok(());
+    };
+    let Some(given) = given.as_object() else {
+        return Err(AppError::field(
+            "config.field_mapping",
+            Rule::Json,
+            "field_mapping is an object of stream → {our field: vendor field}",
+        ));
+    };
+    let names: Vec<String> = streams.iter().map(|s| s.name.to_owned()).collect();
+    if let Some(unknown) = given.keys().find(|k| !names.contains(k)) {
+        return Err(AppError::field(
+            format!("config.field_mapping.{unknown}"),
+            Rule::OneOf { allowed: names },
+            format!("`{unknown}` is not a stream of this connector"),
+        ));
+    }
+    let settings = ConnectorSettings {
+        system_type,
+        provider: provider.to_owned(),
+        api_endpoint: None,
+        config: config.clone(),
+        secrets: BTreeMap::new(),
+    };
+    settings
+        .stream_mappings(streams, default, mappable)
+        .map(|_| ())
+}
+
 /// The connector for a system.
 pub fn build(settings: &ConnectorSettings) -> Result<Box<dyn Connector>, AppError> {
-    let provider = settings.provider.trim().to_ascii_lowercase();
-    match (settings.system_type, provider.as_str()) {
-        (SystemType::Erp, "custom" | "custom_erp" | "custom-erp" | "自定义") => {
-            crate::custom_erp::from_settings(settings)
-        }
-        (SystemType::Erp, "sap_b1" | "sap-b1" | "sapb1") => crate::sap_b1::from_settings(settings),
-        (SystemType::Erp, "sap_s4" | "sap-s4" | "s4hana" | "sap_s4hana") => {
-            crate::sap_s4::from_settings(settings)
-        }
-        (SystemType::Erp, "kingdee" | "k3cloud" | "金蝶") => {
-            crate::kingdee::from_settings(settings)
-        }
-        (SystemType::Erp, "yonyou_u8" | "yonyou-u8" | "u8" | "用友u8") => {
-            crate::yonyou::u8::from_settings(settings)
-        }
-        (SystemType::Erp, "yonsuite" | "yonbip" | "yonyou_nc" | "用友nc") => {
-            crate::yonyou::yonsuite::from_settings(settings)
-        }
-        (t, _) => Err(AppError::field(
+    match canonical(settings.system_type, &settings.provider) {
+        Some("custom") => crate::custom_erp::from_settings(settings),
+        Some("sap_b1") => crate::sap_b1::from_settings(settings),
+        Some("sap_s4") => crate::sap_s4::from_settings(settings),
+        Some("kingdee") => crate::kingdee::from_settings(settings),
+        Some("yonyou_u8") => crate::yonyou::u8::from_settings(settings),
+        Some("yonsuite") => crate::yonyou::yonsuite::from_settings(settings),
+        _ => Err(AppError::field(
             "provider",
             Rule::OneOf {
-                allowed: providers(t).iter().map(|p| (*p).to_owned()).collect(),
+                allowed: providers(settings.system_type)
+                    .iter()
+                    .map(|p| (*p).to_owned())
+                    .collect(),
             },
             format!(
-                "no sync connector for a {t} system from `{}` yet",
-                settings.provider
+                "no sync connector for a {} system from `{}` yet",
+                settings.system_type, settings.provider
             ),
         )),
     }

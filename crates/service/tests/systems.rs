@@ -499,3 +499,51 @@ async fn roles_are_enforced_in_the_core_and_refusals_audited() {
         Err(AppError::Forbidden { .. })
     ));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn field_mapping_overrides_are_checked_when_the_system_is_saved() {
+    let host = host().await;
+    let erp = |mapping: serde_json::Value| -> NewSystem {
+        serde_json::from_value(json!({
+            "name": "ERP mapping",
+            "type": "erp",
+            "provider": "kingdee",
+            "api_endpoint": "http://127.0.0.1:9",
+            "config": {"acct_id": "1", "username": "u", "app_id": "a", "field_mapping": mapping},
+        }))
+        .expect("input")
+    };
+    let field_of = |r: Result<storelink_core::system::ExternalSystem, AppError>| match r {
+        Err(AppError::Validation { errors }) => errors[0].field.clone(),
+        other => panic!("not refused: {other:?}"),
+    };
+    let refused = host
+        .services
+        .create_system(&host.admin, erp(json!({"customers": {"nmae": "FName"}})))
+        .await;
+    assert_eq!(field_of(refused), "config.field_mapping.customers.nmae");
+    let refused = host
+        .services
+        .create_system(&host.admin, erp(json!({"custmers": {"name": "FName"}})))
+        .await;
+    assert_eq!(field_of(refused), "config.field_mapping.custmers");
+    let saved = host
+        .services
+        .create_system(
+            &host.admin,
+            erp(json!({"customers": {"name": "FShortName"}})),
+        )
+        .await
+        .expect("a known field with a vendor path is saved");
+    // The same check on update.
+    let patch: SystemPatch = serde_json::from_value(json!({
+        "config": {"acct_id": "1", "username": "u", "app_id": "a",
+                   "field_mapping": {"customers": {"name": "bad path!"}}},
+    }))
+    .expect("patch");
+    let refused = host
+        .services
+        .update_system(&host.admin, &saved.id.to_string(), patch)
+        .await;
+    assert_eq!(field_of(refused), "config.field_mapping.customers.name");
+}

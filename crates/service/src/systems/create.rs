@@ -22,6 +22,11 @@ impl Services {
         self.authorize(actor, Operation::SystemsCreate, "system", None)
             .await?;
         let valid = input.validate()?;
+        storelink_connectors::registry::check_field_mapping(
+            valid.system_type,
+            &valid.provider,
+            &serde_json::Value::Object(valid.config.clone()),
+        )?;
         {
             let mut conn = self.db.read().await?;
             if repo::name_taken(&mut conn, valid.store_id.as_deref(), &valid.name, None).await? {

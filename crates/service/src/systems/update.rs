@@ -31,6 +31,11 @@ impl Services {
             return Ok(current);
         }
         let preview = patch.apply(&current);
+        storelink_connectors::registry::check_field_mapping(
+            preview.system_type,
+            &preview.provider,
+            &preview.config,
+        )?;
         {
             let mut conn = self.db.read().await?;
             if repo::name_taken(
