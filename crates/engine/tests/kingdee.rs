@@ -95,25 +95,20 @@ async fn incremental_after_an_erp_edit_takes_only_that_record() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_session_lost_mid_sync_means_one_new_login() {
     let h = host(600, "slow:15ms:1.0", SECRET).await;
-    let run = h.sync("customers", SyncMode::Full);
-    // Once a page has been read (not at a fixed time: under load the first login can come
-    // late, and an expiry before it would test nothing).
-    let expire = async {
-        let query = || {
-            h.sim
-                .stats()
-                .requests
-                .get("ExecuteBillQuery")
-                .copied()
-                .unwrap_or(0)
-        };
-        let deadline = std::time::Instant::now() + Duration::from_secs(30);
-        while query() < 2 && std::time::Instant::now() < deadline {
-            tokio::time::sleep(Duration::from_millis(5)).await;
-        }
-        h.sim.expire_sessions();
-    };
-    let (task, ()) = tokio::join!(run, expire);
+    let task = h
+        .full_sync_expiring(
+            "customers",
+            |sim| {
+                sim.stats()
+                    .requests
+                    .get("ExecuteBillQuery")
+                    .is_some_and(|n| *n >= 2)
+            },
+            |sim| {
+                sim.expire_sessions();
+            },
+        )
+        .await;
     let task = task.expect("sync survives");
     assert_eq!(task.success_items, 600);
     assert_eq!(h.count(ErpTable::Customers).await, 600);

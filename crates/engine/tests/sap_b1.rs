@@ -121,21 +121,21 @@ async fn an_incremental_sync_after_an_edit_in_sap_takes_only_that_record() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_session_that_expires_mid_sync_means_one_new_login() {
     let h = host(400, "slow:15ms:1.0", "b1-pass").await;
-    let run = h.sync("customers", SyncMode::Full);
-    let expire = async {
-        // Once a few pages are in, whatever the machine's speed.
-        while h
-            .sim
-            .stats()
-            .requests
-            .get("GET BusinessPartners")
-            .is_none_or(|n| *n < 4)
-        {
-            tokio::time::sleep(Duration::from_millis(5)).await;
-        }
-        h.sim.expire_sessions();
-    };
-    let (task, ()) = tokio::join!(run, expire);
+    // Once a few pages are in, whatever the machine's speed.
+    let task = h
+        .full_sync_expiring(
+            "customers",
+            |sim| {
+                sim.stats()
+                    .requests
+                    .get("GET BusinessPartners")
+                    .is_some_and(|n| *n >= 4)
+            },
+            |sim| {
+                sim.expire_sessions();
+            },
+        )
+        .await;
     let task = task.expect("sync survives the expiry");
     assert_eq!(task.success_items, 400);
     assert_eq!(h.count(ErpTable::Customers).await, 400);

@@ -135,20 +135,20 @@ async fn an_incremental_sync_after_an_edit_in_sap_takes_only_that_record() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_oauth_token_that_expires_mid_sync_is_renewed_once() {
     let h = host(400, "slow:15ms:1.0", true, "s4-client-secret").await;
-    let run = h.sync("customers", SyncMode::Full);
-    let expire = async {
-        while h
-            .sim
-            .stats()
-            .requests
-            .get("GET A_BusinessPartner")
-            .is_none_or(|n| *n < 4)
-        {
-            tokio::time::sleep(Duration::from_millis(5)).await;
-        }
-        h.sim.expire_tokens();
-    };
-    let (task, ()) = tokio::join!(run, expire);
+    let task = h
+        .full_sync_expiring(
+            "customers",
+            |sim| {
+                sim.stats()
+                    .requests
+                    .get("GET A_BusinessPartner")
+                    .is_some_and(|n| *n >= 4)
+            },
+            |sim| {
+                sim.expire_tokens();
+            },
+        )
+        .await;
     let task = task.expect("sync survives the expiry");
     assert_eq!(task.success_items, 400);
     assert_eq!(h.count(ErpTable::Customers).await, 400);

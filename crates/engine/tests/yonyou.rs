@@ -123,24 +123,19 @@ async fn incremental_sync_after_touch_reads_the_edits() {
 async fn an_expired_token_mid_sync_means_one_new_token_and_completion() {
     for variant in BOTH {
         let h = host(variant, 1000, "slow:20ms:1.0", "yonyou-secret").await;
-        let run = h.sync("customers", SyncMode::Full);
-        // Once data pages are being read (not at a fixed time: under load the first
-        // token can come late, and an expiry before it would test nothing).
-        let expire = async {
-            let deadline = std::time::Instant::now() + Duration::from_secs(30);
-            loop {
-                let stats = h.sim.stats();
-                let calls: u64 = stats.requests.values().sum();
-                if (stats.logins >= 1 && calls > stats.logins + 1)
-                    || std::time::Instant::now() > deadline
-                {
-                    break;
-                }
-                tokio::time::sleep(Duration::from_millis(5)).await;
-            }
-            h.sim.expire_tokens();
-        };
-        let (task, ()) = tokio::join!(run, expire);
+        let task = h
+            .full_sync_expiring(
+                "customers",
+                |sim| {
+                    let stats = sim.stats();
+                    let calls: u64 = stats.requests.values().sum();
+                    stats.logins >= 1 && calls > stats.logins + 1
+                },
+                |sim| {
+                    sim.expire_tokens();
+                },
+            )
+            .await;
         let task = task.expect("sync survives token expiry");
         assert_eq!(task.status, SyncTaskStatus::Completed);
         assert_eq!(task.success_items, 1000);

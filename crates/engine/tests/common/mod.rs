@@ -181,6 +181,26 @@ impl<S> VendorHost<S> {
         self.engine.run_sync(self.request(stream, mode)).await
     }
 
+    /// A full sync of `stream` during which `expire` ends the vendor's sessions, once
+    /// `started` says pages are being read (not at a fixed time: under load the first
+    /// login can come late, and an expiry before it would test nothing).
+    pub async fn full_sync_expiring(
+        &self,
+        stream: &str,
+        started: impl Fn(&S) -> bool,
+        expire: impl FnOnce(&S),
+    ) -> Result<SyncTask, AppError> {
+        let run = self.sync(stream, SyncMode::Full);
+        let expiry = async {
+            let deadline = Instant::now() + Duration::from_secs(30);
+            while !started(&self.sim) && Instant::now() < deadline {
+                tokio::time::sleep(Duration::from_millis(5)).await;
+            }
+            expire(&self.sim);
+        };
+        tokio::join!(run, expiry).0
+    }
+
     /// A full sync of each `(stream, table, n)` in turn, each asserted completed with `n`
     /// items, none failed, and `n` records stored; `context` names the case in failures.
     pub async fn full_sync_each(
