@@ -163,12 +163,14 @@ pub async fn undelivered_changes(
 ) -> Result<std::collections::HashMap<String, chrono::DateTime<chrono::Utc>>, AppError> {
     let rows: Vec<(String, String)> = sqlx::query_as(
         "SELECT record_key, max(created_at) FROM outbox WHERE system_id = ? \
-         AND status IN ('pending','in_flight','dead') AND substr(record_key, 1, ?) = ? \
-         GROUP BY record_key",
+         AND record_key >= ? AND record_key < ? \
+         AND status IN ('pending','in_flight','dead') GROUP BY record_key",
     )
     .bind(system_id.to_string())
-    .bind(i64::try_from(stream.len() + 1).unwrap_or(i64::MAX))
+    // Every key `stream:…` sorts between `stream:` and `stream;` (';' follows ':'), a range
+    // the (system_id, record_key) index serves; this runs for every batch a sync stores.
     .bind(format!("{stream}:"))
+    .bind(format!("{stream};"))
     .fetch_all(conn)
     .await
     .map_err(db_error)?;
