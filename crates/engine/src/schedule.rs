@@ -39,12 +39,12 @@ fn due(system: &ExternalSystem, at: DateTime<Utc>) -> bool {
     }
 }
 
-/// The stream an ERP event names (`customer.updated` → `customers`).
-fn stream_of(event: &str) -> Option<(&'static str, ErpTable)> {
+/// The table an ERP event is about (`customer.updated` → customers).
+fn table_of(event: &str) -> Option<ErpTable> {
     match event.split('.').next()? {
-        "customer" => Some(("customers", ErpTable::Customers)),
-        "product" => Some(("products", ErpTable::Products)),
-        "order" => Some(("orders", ErpTable::Orders)),
+        "customer" => Some(ErpTable::Customers),
+        "product" => Some(ErpTable::Products),
+        "order" => Some(ErpTable::Orders),
         _ => None,
     }
 }
@@ -156,10 +156,8 @@ impl Engine {
                 .as_str()
                 .or_else(|| body["data"]["id"].as_str())
                 .map(str::to_owned);
-            let outcome = match (stream_of(&event.event_type), external_id) {
-                (Some((stream, table)), Some(id)) => {
-                    self.pull_record(&system, stream, table, &id).await
-                }
+            let outcome = match (table_of(&event.event_type), external_id) {
+                (Some(table), Some(id)) => self.pull_record(&system, table, &id).await,
                 // Storelink keeps no invoices of its own (seed 004 §2.3 lists the events):
                 // the event itself, kept in the inbox, is the record.
                 _ if event.event_type.starts_with("invoice.") => Ok(()),
@@ -184,13 +182,12 @@ impl Engine {
     async fn pull_record(
         &self,
         system: &ExternalSystem,
-        stream: &str,
         table: ErpTable,
         external_id: &str,
     ) -> Result<(), AppError> {
         let connector = self.connector(system).await?;
         self.limiter(system).until_ready().await;
-        let Some(record) = connector.pull_one(stream, external_id).await? else {
+        let Some(record) = connector.pull_one(table.stream(), external_id).await? else {
             return Ok(());
         };
         if let Some(problem) = erp_records::missing_field(table, &record.data) {
