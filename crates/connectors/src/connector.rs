@@ -98,6 +98,37 @@ pub struct StreamSpec {
     pub page_style: PageStyle,
 }
 
+/// Every shipped stream supports full, incremental and single-record syncs.
+pub const ALL_MODES: &[SyncMode] = &[SyncMode::Full, SyncMode::Incremental, SyncMode::Single];
+
+impl StreamSpec {
+    /// A stream supporting [`ALL_MODES`].
+    pub const fn new(
+        name: &'static str,
+        entity: Entity,
+        cursor_field: &'static str,
+        page_style: PageStyle,
+    ) -> Self {
+        StreamSpec {
+            name,
+            entity,
+            modes: ALL_MODES,
+            cursor_field,
+            page_style,
+        }
+    }
+}
+
+/// The `customers`, `products` and `orders` streams of an ERP whose three lists follow the
+/// same cursor field and are paged the same way.
+pub const fn erp_streams(cursor_field: &'static str, page_style: PageStyle) -> [StreamSpec; 3] {
+    [
+        StreamSpec::new("customers", Entity::Customers, cursor_field, page_style),
+        StreamSpec::new("products", Entity::Products, cursor_field, page_style),
+        StreamSpec::new("orders", Entity::Orders, cursor_field, page_style),
+    ]
+}
+
 /// One page to fetch: records changed at or after `since` (all when `None`), in the
 /// vendor's change order, page `page` (1-based) of `limit`.
 #[derive(Debug, Clone, PartialEq, Eq)]

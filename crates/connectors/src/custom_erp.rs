@@ -9,42 +9,17 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
-use storelink_core::sync::SyncMode;
 use storelink_core::ErrorClass;
 
 use crate::classify::classify_status;
 use crate::connector::{
-    BoxFuture, CallError, Connector, Entity, PageStyle, PullRequest, PulledPage, PushRequest,
+    erp_streams, BoxFuture, CallError, Connector, PageStyle, PullRequest, PulledPage, PushRequest,
     RemoteRecord, StreamSpec,
 };
 use crate::http;
 use crate::mapping::{compile_streams, compiled_for, CompiledMapping, FieldMapping};
 
-const MODES: &[SyncMode] = &[SyncMode::Full, SyncMode::Incremental, SyncMode::Single];
-
-pub const STREAMS: &[StreamSpec] = &[
-    StreamSpec {
-        name: "customers",
-        entity: Entity::Customers,
-        modes: MODES,
-        cursor_field: "updated_at",
-        page_style: PageStyle::PageLimit,
-    },
-    StreamSpec {
-        name: "products",
-        entity: Entity::Products,
-        modes: MODES,
-        cursor_field: "updated_at",
-        page_style: PageStyle::PageLimit,
-    },
-    StreamSpec {
-        name: "orders",
-        entity: Entity::Orders,
-        modes: MODES,
-        cursor_field: "updated_at",
-        page_style: PageStyle::PageLimit,
-    },
-];
+pub const STREAMS: &[StreamSpec] = &erp_streams("updated_at", PageStyle::PageLimit);
 
 /// Fields the ERP sets itself; a pushed local change never carries them (an old `version`
 /// would make the ERP refuse the change, and the strategy already decided it should win).

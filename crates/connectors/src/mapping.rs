@@ -232,6 +232,16 @@ pub(crate) fn compiled_for<'a>(
     compiled.iter().find(|(s, _)| s == stream).map(|(_, m)| m)
 }
 
+/// The model fields a shipped mapping fills (the first of each pair) plus `extra`, sorted,
+/// each once: what the settings form offers for a stream.
+pub fn mappable_with(pairs: &[(&'static str, &str)], extra: &[&'static str]) -> Vec<&'static str> {
+    let mut fields: Vec<&'static str> = pairs.iter().map(|(t, _)| *t).collect();
+    fields.extend_from_slice(extra);
+    fields.sort_unstable();
+    fields.dedup();
+    fields
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

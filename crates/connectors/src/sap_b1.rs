@@ -41,45 +41,20 @@ use std::time::Duration;
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use reqwest::Method;
 use serde_json::Value;
-use storelink_core::sync::SyncMode;
 use storelink_core::ErrorClass;
 
 pub use fields::{default_mapping, mappable_fields};
 pub use wire::{classify_sap, vendor_error};
 
 use crate::connector::{
-    BoxFuture, CallError, Connector, Entity, PageStyle, PullRequest, PulledPage, PushRequest,
+    erp_streams, BoxFuture, CallError, Connector, PageStyle, PullRequest, PulledPage, PushRequest,
     RemoteRecord, StreamSpec,
 };
 use crate::http;
 use crate::mapping::{compile_streams, compiled_for, CompiledMapping, FieldMapping};
 use session::Session;
 
-const MODES: &[SyncMode] = &[SyncMode::Full, SyncMode::Incremental, SyncMode::Single];
-
-pub const STREAMS: &[StreamSpec] = &[
-    StreamSpec {
-        name: "customers",
-        entity: Entity::Customers,
-        modes: MODES,
-        cursor_field: "UpdateDate",
-        page_style: PageStyle::NextLink,
-    },
-    StreamSpec {
-        name: "products",
-        entity: Entity::Products,
-        modes: MODES,
-        cursor_field: "UpdateDate",
-        page_style: PageStyle::NextLink,
-    },
-    StreamSpec {
-        name: "orders",
-        entity: Entity::Orders,
-        modes: MODES,
-        cursor_field: "UpdateDate",
-        page_style: PageStyle::NextLink,
-    },
-];
+pub const STREAMS: &[StreamSpec] = &erp_streams("UpdateDate", PageStyle::NextLink);
 
 /// Where a stream lives in the Service Layer.
 struct Resource {
@@ -322,12 +297,9 @@ impl Connector for SapB1 {
             let (mut records, mut total) = (Vec::new(), None);
             while let Some(p) = path.take() {
                 let answer = self.call(Method::GET, &p, None, &prefer).await?;
-                let list = answer.body["value"].as_array().ok_or_else(|| {
-                    CallError::new(
-                        ErrorClass::ValidationError,
-                        format!("the {} page has no `value` list", r.set),
-                    )
-                })?;
+                let list = answer.body["value"]
+                    .as_array()
+                    .ok_or_else(|| wire::no_list(r.set, "value"))?;
                 for raw in list {
                     records.push(self.record(stream, r.key, raw)?);
                 }

@@ -47,7 +47,6 @@ use std::time::{Duration, Instant};
 use chrono::{DateTime, Utc};
 use reqwest::Method;
 use serde_json::Value;
-use storelink_core::sync::SyncMode;
 use storelink_core::{AppError, ErrorClass, Rule};
 
 pub use auth::Auth;
@@ -62,16 +61,8 @@ use crate::mapping::{compile_streams, compiled_for, CompiledMapping, FieldMappin
 use crate::sap_b1::wire::{encode, literal};
 use wire::{datetime_literal, datetimeoffset_literal, parse_date, parse_time, time_literal};
 
-const MODES: &[SyncMode] = &[SyncMode::Full, SyncMode::Incremental, SyncMode::Single];
-
 const fn stream(name: &'static str, entity: Entity, cursor: &'static str) -> StreamSpec {
-    StreamSpec {
-        name,
-        entity,
-        modes: MODES,
-        cursor_field: cursor,
-        page_style: PageStyle::NextLink,
-    }
+    StreamSpec::new(name, entity, cursor, PageStyle::NextLink)
 }
 
 pub const STREAMS: &[StreamSpec] = &[
@@ -382,12 +373,9 @@ impl Connector for SapS4 {
             while let Some(p) = path.take() {
                 let answer = self.call(Method::GET, &p, None, &[]).await?;
                 let d = &answer.body["d"];
-                let list = d["results"].as_array().ok_or_else(|| {
-                    CallError::new(
-                        ErrorClass::ValidationError,
-                        format!("the {} page has no `d.results` list", r.set),
-                    )
-                })?;
+                let list = d["results"]
+                    .as_array()
+                    .ok_or_else(|| crate::sap_b1::wire::no_list(r.set, "d.results"))?;
                 for raw in list {
                     records.push(self.record(stream, &r, raw)?);
                 }

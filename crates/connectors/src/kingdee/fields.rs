@@ -2,36 +2,11 @@
 //! customers), and turning ExecuteBillQuery rows into records.
 
 use serde_json::{Map, Value};
-use storelink_core::sync::SyncMode;
 
-use crate::connector::{Entity, PageStyle, StreamSpec};
+use crate::connector::{erp_streams, PageStyle, StreamSpec};
 use crate::mapping::FieldMapping;
 
-const MODES: &[SyncMode] = &[SyncMode::Full, SyncMode::Incremental, SyncMode::Single];
-
-pub const STREAMS: &[StreamSpec] = &[
-    StreamSpec {
-        name: "customers",
-        entity: Entity::Customers,
-        modes: MODES,
-        cursor_field: "FModifyDate",
-        page_style: PageStyle::Offset,
-    },
-    StreamSpec {
-        name: "products",
-        entity: Entity::Products,
-        modes: MODES,
-        cursor_field: "FModifyDate",
-        page_style: PageStyle::Offset,
-    },
-    StreamSpec {
-        name: "orders",
-        entity: Entity::Orders,
-        modes: MODES,
-        cursor_field: "FModifyDate",
-        page_style: PageStyle::Offset,
-    },
-];
+pub const STREAMS: &[StreamSpec] = &erp_streams("FModifyDate", PageStyle::Offset);
 
 /// The K3 form behind a stream: its FormId, internal id key and number key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

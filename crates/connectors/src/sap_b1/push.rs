@@ -6,21 +6,9 @@ use serde_json::{json, Map, Value};
 use storelink_core::ErrorClass;
 
 use super::fields::VENDOR_OWNED;
-use super::wire::{decimal, encode, literal, to_json_text};
+use super::wire::{decimal, encode, invalid, literal, text, to_json_text};
 use super::SapB1;
 use crate::connector::{CallError, PushRequest};
-
-fn invalid(message: impl Into<String>) -> CallError {
-    CallError::new(ErrorClass::ValidationError, message)
-}
-
-fn text(v: &Value) -> Option<String> {
-    match v {
-        Value::String(s) if !s.trim().is_empty() => Some(s.trim().to_owned()),
-        Value::Number(n) => Some(n.to_string()),
-        _ => None,
-    }
-}
 
 /// Money and quantities go out as bare JSON numbers with the digits we hold.
 fn decimals(mut v: Value, keys: &[&str]) -> Value {

@@ -144,6 +144,25 @@ pub fn to_json_text(v: &Value) -> String {
     out
 }
 
+/// A validation error (a bad payload or answer), shared by the SAP connectors.
+pub(crate) fn invalid(message: impl Into<String>) -> CallError {
+    CallError::new(ErrorClass::ValidationError, message)
+}
+
+/// A list page whose answer lacks the `list` of records of entity set `set`.
+pub(crate) fn no_list(set: &str, list: &str) -> CallError {
+    invalid(format!("the {set} page has no `{list}` list"))
+}
+
+/// A non-blank string (trimmed) or a number, as text.
+pub(crate) fn text(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) if !s.trim().is_empty() => Some(s.trim().to_owned()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
 /// An OData string literal: single quotes, an inner quote doubled.
 pub fn literal(s: &str) -> String {
     format!("'{}'", s.replace('\'', "''"))

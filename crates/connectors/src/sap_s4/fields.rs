@@ -138,11 +138,7 @@ pub fn mappable_fields(stream: &str) -> Vec<&'static str> {
         ],
         _ => &[],
     };
-    let mut fields: Vec<&'static str> = pairs(stream).iter().map(|(t, _)| *t).collect();
-    fields.extend_from_slice(extra);
-    fields.sort_unstable();
-    fields.dedup();
-    fields
+    crate::mapping::mappable_with(pairs(stream), extra)
 }
 
 #[cfg(test)]

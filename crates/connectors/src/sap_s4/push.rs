@@ -2,28 +2,15 @@
 
 use reqwest::Method;
 use serde_json::{json, Map, Value};
-use storelink_core::ErrorClass;
 
 use super::fields::VENDOR_OWNED;
 use super::wire::{decimal_text, format_date};
 use super::SapS4;
 use crate::connector::{CallError, PushRequest};
-use crate::sap_b1::wire::{encode, literal};
+use crate::sap_b1::wire::{encode, invalid, literal, text};
 
 const PARTNERS: &str = "/sap/opu/odata/sap/API_BUSINESS_PARTNER/A_BusinessPartner";
 const ORDERS: &str = "/sap/opu/odata/sap/API_SALES_ORDER_SRV/A_SalesOrder";
-
-fn invalid(message: impl Into<String>) -> CallError {
-    CallError::new(ErrorClass::ValidationError, message)
-}
-
-fn text(v: &Value) -> Option<String> {
-    match v {
-        Value::String(s) if !s.trim().is_empty() => Some(s.trim().to_owned()),
-        Value::Number(n) => Some(n.to_string()),
-        _ => None,
-    }
-}
 
 /// `2026-11-20T08:00:00Z` or `2026-11-20` → `/Date(ms)/` of that day.
 fn day(v: &Value) -> Option<String> {

@@ -44,25 +44,18 @@ use std::sync::Mutex;
 
 use chrono::{DateTime, FixedOffset, Utc};
 use serde_json::Value;
-use storelink_core::sync::SyncMode;
 use storelink_core::ErrorClass;
 
 use crate::classify::classify_status;
-use crate::connector::{CallError, Entity, PageStyle, RemoteRecord, StreamSpec};
+use crate::connector::{
+    erp_streams, CallError, Entity, PageStyle, PulledPage, RemoteRecord, StreamSpec,
+};
 use crate::http;
 use crate::mapping::{in_force, CompiledMapping, FieldMapping};
 use mapping::{default_mapping, mappable_fields, Variant};
 
-const MODES: &[SyncMode] = &[SyncMode::Full, SyncMode::Incremental, SyncMode::Single];
-
 const fn stream(name: &'static str, entity: Entity, cursor: &'static str) -> StreamSpec {
-    StreamSpec {
-        name,
-        entity,
-        modes: MODES,
-        cursor_field: cursor,
-        page_style: PageStyle::PageLimit,
-    }
+    StreamSpec::new(name, entity, cursor, PageStyle::PageLimit)
 }
 
 pub const U8_STREAMS: &[StreamSpec] = &[
@@ -71,11 +64,7 @@ pub const U8_STREAMS: &[StreamSpec] = &[
     stream("orders", Entity::Orders, "modifysystime"),
 ];
 
-pub const YONSUITE_STREAMS: &[StreamSpec] = &[
-    stream("customers", Entity::Customers, "pubts"),
-    stream("products", Entity::Products, "pubts"),
-    stream("orders", Entity::Orders, "pubts"),
-];
+pub const YONSUITE_STREAMS: &[StreamSpec] = &erp_streams("pubts", PageStyle::PageLimit);
 
 /// A token closer than this to its expiry is renewed before use.
 const RENEW_BEFORE: chrono::Duration = chrono::Duration::seconds(120);
@@ -102,6 +91,17 @@ impl TokenCache {
             .0
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner) = Some((token, exp));
+    }
+
+    /// The cached token, or a new one from `login` (only awaited when none is cached).
+    pub(crate) async fn get_or_login(
+        &self,
+        login: impl std::future::Future<Output = Result<String, CallError>>,
+    ) -> Result<String, CallError> {
+        match self.get() {
+            Some(t) => Ok(t),
+            None => login.await,
+        }
     }
 
     pub(crate) fn clear(&self) {
@@ -213,6 +213,49 @@ pub(crate) fn find_map<'a>(
     maps.iter()
         .find(|(m, _)| m.name == stream)
         .ok_or_else(|| unknown_stream(vendor, stream))
+}
+
+/// A pulled row of `stream` as a record, with the variant's mapping in force.
+pub(crate) fn map_record(
+    maps: &[(StreamMap, FieldMapping)],
+    variant: Variant,
+    vendor: &str,
+    stream: &str,
+    raw: &Value,
+    offset: FixedOffset,
+) -> Result<RemoteRecord, CallError> {
+    let (m, _) = find_map(maps, vendor, stream)?;
+    m.record(raw, offset, |d| mapping::fix_pulled(variant, stream, d))
+}
+
+/// A page of records. `more`: whether the vendor's page or record count says a next page
+/// exists; without a count, a full page means there may be more. Never more after an
+/// empty page.
+pub(crate) fn page(
+    records: Vec<RemoteRecord>,
+    total: Option<i64>,
+    more: Option<bool>,
+    limit: u32,
+) -> PulledPage {
+    let has_more = more.unwrap_or(records.len() as u32 >= limit);
+    PulledPage {
+        has_more: has_more && !records.is_empty(),
+        total,
+        records,
+    }
+}
+
+/// The answer of a detail read; `None` when the vendor says there is no such record
+/// (see [`not_found`]).
+pub(crate) fn detail(
+    answer: Result<Value, CallError>,
+    other: &str,
+) -> Result<Option<Value>, CallError> {
+    match answer {
+        Ok(v) => Ok(Some(v)),
+        Err(e) if not_found(&e, other) => Ok(None),
+        Err(e) => Err(e),
+    }
 }
 
 /// The mappings a system's settings ask for, one per stream of the variant.

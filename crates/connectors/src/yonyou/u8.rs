@@ -17,10 +17,11 @@ use reqwest::Method;
 use serde_json::{json, Value};
 use storelink_core::{AppError, ErrorClass};
 
-use super::mapping::{fix_pulled, vendor_body, Variant};
+use super::mapping::{vendor_body, Variant};
 use super::{
-    code_text, find_map, local_time, not_found, number, pushed_record, refusal, send,
-    settings_mappings, stream_maps, unknown_stream, unsupported, StreamMap, TokenCache, U8_STREAMS,
+    code_text, detail, find_map, local_time, map_record, number, page, pushed_record, refusal,
+    send, settings_mappings, stream_maps, unknown_stream, unsupported, StreamMap, TokenCache,
+    U8_STREAMS,
 };
 use crate::connector::{
     BoxFuture, CallError, Connector, PullRequest, PulledPage, PushRequest, RemoteRecord, StreamSpec,
@@ -176,10 +177,7 @@ impl YonyouU8 {
     }
 
     async fn token(&self) -> Result<String, CallError> {
-        match self.token.get() {
-            Some(t) => Ok(t),
-            None => self.login().await,
-        }
+        self.token.get_or_login(self.login()).await
     }
 
     fn is_token_error(&self, code: &str, message: &str) -> bool {
@@ -269,10 +267,14 @@ impl YonyouU8 {
     }
 
     fn record(&self, stream: &str, raw: &Value) -> Result<RemoteRecord, CallError> {
-        let (m, _) = self.map(stream)?;
-        m.record(raw, self.config.offset, |d| {
-            fix_pulled(Variant::U8, stream, d)
-        })
+        map_record(
+            &self.maps,
+            Variant::U8,
+            "U8",
+            stream,
+            raw,
+            self.config.offset,
+        )
     }
 
     /// The trade id of a write: one per outbox entry, from `GET /system/tradeid`.
@@ -366,15 +368,8 @@ impl Connector for YonyouU8 {
                 .iter()
                 .map(|r| self.record(stream, r))
                 .collect::<Result<Vec<_>, _>>()?;
-            let has_more = match number(&v["page_count"]) {
-                Some(pages) => i64::from(request.page) < pages,
-                None => records.len() as u32 >= request.limit,
-            };
-            Ok(PulledPage {
-                has_more: has_more && !records.is_empty(),
-                total: number(&v["row_count"]),
-                records,
-            })
+            let more = number(&v["page_count"]).map(|pages| i64::from(request.page) < pages);
+            Ok(page(records, number(&v["row_count"]), more, request.limit))
         })
     }
 
@@ -386,21 +381,17 @@ impl Connector for YonyouU8 {
         Box::pin(async move {
             let res = resource(stream).ok_or_else(|| unknown_stream("U8", stream))?;
             let path = format!("/api/{res}/get");
-            match self
+            let answer = self
                 .call(Method::GET, &path, &[("id", external_id.to_owned())], None)
-                .await
-            {
-                Ok(v) if v[res].is_object() => {
-                    let mut rows = vec![v[res].clone()];
-                    if stream == "products" && self.config.stock {
-                        self.add_stock(&mut rows).await?;
-                    }
-                    Ok(Some(self.record(stream, &rows[0])?))
-                }
-                Ok(_) => Ok(None),
-                Err(e) if not_found(&e, "无数据") => Ok(None),
-                Err(e) => Err(e),
+                .await;
+            let Some(v) = detail(answer, "无数据")?.filter(|v| v[res].is_object()) else {
+                return Ok(None);
+            };
+            let mut rows = vec![v[res].clone()];
+            if stream == "products" && self.config.stock {
+                self.add_stock(&mut rows).await?;
             }
+            Ok(Some(self.record(stream, &rows[0])?))
         })
     }
 

@@ -27,11 +27,11 @@ use serde_json::{json, Value};
 use sha2::Sha256;
 use storelink_core::{AppError, ErrorClass};
 
-use super::mapping::{fix_pulled, vendor_body, Variant};
+use super::mapping::{vendor_body, Variant};
 use super::{
-    code_text, find_map, local_time, not_found, number, pushed_record, refusal, send,
-    settings_mappings, stream_maps, unknown_stream, unsupported, url_encode, StreamMap, TokenCache,
-    YONSUITE_STREAMS,
+    code_text, detail, find_map, local_time, map_record, number, page, pushed_record, refusal,
+    send, settings_mappings, stream_maps, unknown_stream, unsupported, url_encode, StreamMap,
+    TokenCache, YONSUITE_STREAMS,
 };
 use crate::connector::{
     BoxFuture, CallError, Connector, PullRequest, PulledPage, PushRequest, RemoteRecord, StreamSpec,
@@ -207,10 +207,7 @@ impl YonSuite {
     }
 
     async fn token(&self) -> Result<String, CallError> {
-        match self.token.get() {
-            Some(t) => Ok(t),
-            None => self.login().await,
-        }
+        self.token.get_or_login(self.login()).await
     }
 
     /// One gateway call; `data` of a `"200"` answer. A refused token is renewed once.
@@ -255,10 +252,14 @@ impl YonSuite {
     }
 
     fn record(&self, stream: &str, raw: &Value) -> Result<RemoteRecord, CallError> {
-        let (m, _) = self.map(stream)?;
-        m.record(raw, self.config.offset, |d| {
-            fix_pulled(Variant::YonSuite, stream, d)
-        })
+        map_record(
+            &self.maps,
+            Variant::YonSuite,
+            "YonSuite",
+            stream,
+            raw,
+            self.config.offset,
+        )
     }
 
     async fn save(
@@ -323,15 +324,7 @@ impl Connector for YonSuite {
                 .collect::<Result<Vec<_>, _>>()?;
             let total = number(&data["recordCount"]);
             let read = i64::from(request.page) * i64::from(request.limit);
-            let has_more = match total {
-                Some(t) => read < t,
-                None => records.len() as u32 >= request.limit,
-            };
-            Ok(PulledPage {
-                has_more: has_more && !records.is_empty(),
-                total,
-                records,
-            })
+            Ok(page(records, total, total.map(|t| read < t), request.limit))
         })
     }
 
@@ -342,14 +335,12 @@ impl Connector for YonSuite {
     ) -> BoxFuture<'a, Result<Option<RemoteRecord>, CallError>> {
         Box::pin(async move {
             let path = Self::path(&self.config.detail_paths, stream)?;
-            match self
+            let answer = self
                 .call(Method::GET, path, &[("id", external_id.to_owned())], None)
-                .await
-            {
-                Ok(data) if data.is_object() => Ok(Some(self.record(stream, &data)?)),
-                Ok(_) => Ok(None),
-                Err(e) if not_found(&e, "not found") => Ok(None),
-                Err(e) => Err(e),
+                .await;
+            match detail(answer, "not found")? {
+                Some(data) if data.is_object() => Ok(Some(self.record(stream, &data)?)),
+                _ => Ok(None),
             }
         })
     }
