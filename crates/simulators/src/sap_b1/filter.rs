@@ -62,11 +62,25 @@ pub(crate) fn encode(s: &str) -> String {
     out
 }
 
+/// A query string's `key=value` pairs, decoded, empty pairs skipped.
+pub(crate) fn pairs(raw: Option<&str>) -> impl Iterator<Item = (String, String)> + '_ {
+    raw.unwrap_or_default()
+        .split('&')
+        .filter(|p| !p.is_empty())
+        .map(|pair| {
+            let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+            (decode(k), decode(v))
+        })
+}
+
+/// A `$select` list's field names.
+pub(crate) fn select_list(v: &str) -> Vec<String> {
+    v.split(',').map(|f| f.trim().to_owned()).collect()
+}
+
 pub(crate) fn options(raw: Option<&str>) -> Result<Options, String> {
     let mut o = Options::default();
-    for pair in raw.unwrap_or_default().split('&').filter(|p| !p.is_empty()) {
-        let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-        let (k, v) = (decode(k), decode(v));
+    for (k, v) in pairs(raw) {
         let number = |v: &str| {
             v.parse::<usize>()
                 .map_err(|_| format!("Invalid value '{v}' for {k}"))
@@ -77,9 +91,7 @@ pub(crate) fn options(raw: Option<&str>) -> Result<Options, String> {
             _ => {
                 match k.as_str() {
                     "$filter" => o.filter = filter(&v)?,
-                    "$select" => {
-                        o.select = Some(v.split(',').map(|f| f.trim().to_owned()).collect())
-                    }
+                    "$select" => o.select = Some(select_list(&v)),
                     "$inlinecount" => o.count = v == "allpages",
                     _ => {}
                 }
@@ -137,6 +149,60 @@ pub(crate) fn unwrap_parens(text: &str) -> &str {
     unwrap_parens(&t[1..t.len() - 1])
 }
 
+/// One `and` part of a `$filter`.
+pub(crate) enum Part<C> {
+    /// Anything but two alternatives: the part's text, parentheses removed.
+    One(String),
+    /// `A or (B and C)`: the three comparisons in order.
+    Either([C; 3]),
+}
+
+/// A `$filter` split at its top-level `and`s, each part of the form `A or (B and C)` read
+/// with `comparison`; `None` when such a part has another shape or a comparison fails.
+pub(crate) fn parts<C>(text: &str, comparison: fn(&str) -> Option<C>) -> Option<Vec<Part<C>>> {
+    let mut out = Vec::new();
+    for part in split_top(unwrap_parens(text), "and") {
+        let part = unwrap_parens(&part).to_owned();
+        let alternatives = split_top(&part, "or");
+        out.push(if let [first, second] = alternatives.as_slice() {
+            let first = comparison(first)?;
+            let inner = split_top(unwrap_parens(second), "and");
+            let [a, b] = inner.as_slice() else {
+                return None;
+            };
+            Part::Either([first, comparison(a)?, comparison(b)?])
+        } else {
+            Part::One(part)
+        });
+    }
+    Some(out)
+}
+
+/// Narrows `since_ms` to records changed at or after `ms` too.
+pub(crate) fn narrow(since_ms: &mut Option<i64>, ms: i64) {
+    *since_ms = Some(since_ms.map_or(ms, |s| s.max(ms)));
+}
+
+/// The query of the next page's link: the options kept as received, then `$top` less the
+/// `n` records sent and `{skip_key}={next}`.
+pub(crate) fn next_query(
+    rest: &[(String, String)],
+    top: Option<usize>,
+    n: usize,
+    skip_key: &str,
+    next: usize,
+) -> String {
+    let mut q: Vec<String> = rest
+        .iter()
+        .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
+        .collect();
+    if let Some(top) = top {
+        q.push(format!("$top={}", top - n));
+    }
+    q.push(format!("{skip_key}={next}"));
+    q.join("&")
+}
+
 /// `Field op 'value'` → (field, op, value).
 fn comparison(text: &str) -> Option<(String, String, String)> {
     let mut it = text.trim().splitn(3, ' ');
@@ -159,53 +225,48 @@ fn ms(d: NaiveDate, t: NaiveTime) -> i64 {
 fn filter(text: &str) -> Result<Filter, String> {
     let bad = || format!("Invalid or unsupported $filter: {text}");
     let mut f = Filter::default();
-    for part in split_top(unwrap_parens(text), "and") {
-        let part = unwrap_parens(&part).to_owned();
-        let alternatives = split_top(&part, "or");
-        let since = if let [first, second] = alternatives.as_slice() {
+    for part in parts(text, comparison).ok_or_else(bad)? {
+        let since = match part {
             // UpdateDate gt 'D' or (UpdateDate eq 'D' and UpdateTime ge 'T')
-            let (f1, o1, d1) = comparison(first).ok_or_else(bad)?;
-            let inner = split_top(unwrap_parens(second), "and");
-            let [a, b] = inner.as_slice() else {
-                return Err(bad());
-            };
-            let (f2, o2, d2) = comparison(a).ok_or_else(bad)?;
-            let (f3, o3, t) = comparison(b).ok_or_else(bad)?;
-            let shape = (
-                f1.as_str(),
-                o1.as_str(),
-                f2.as_str(),
-                o2.as_str(),
-                f3.as_str(),
-                o3.as_str(),
-            );
-            if shape != ("UpdateDate", "gt", "UpdateDate", "eq", "UpdateTime", "ge") || d1 != d2 {
-                return Err(bad());
+            Part::Either([(f1, o1, d1), (f2, o2, d2), (f3, o3, t)]) => {
+                let shape = (
+                    f1.as_str(),
+                    o1.as_str(),
+                    f2.as_str(),
+                    o2.as_str(),
+                    f3.as_str(),
+                    o3.as_str(),
+                );
+                if shape != ("UpdateDate", "gt", "UpdateDate", "eq", "UpdateTime", "ge") || d1 != d2
+                {
+                    return Err(bad());
+                }
+                let time = NaiveTime::parse_from_str(&t, "%H:%M:%S")
+                    .or_else(|_| NaiveTime::parse_from_str(&t, "%H:%M"))
+                    .map_err(|_| bad())?;
+                ms(date(&d1).ok_or_else(bad)?, time)
             }
-            let time = NaiveTime::parse_from_str(&t, "%H:%M:%S")
-                .or_else(|_| NaiveTime::parse_from_str(&t, "%H:%M"))
-                .map_err(|_| bad())?;
-            ms(date(&d1).ok_or_else(bad)?, time)
-        } else {
-            let (field, op, value) = comparison(&part).ok_or_else(bad)?;
-            match (field.as_str(), op.as_str()) {
-                ("CardType", "eq") => {
-                    f.nothing |= value != "cCustomer";
-                    continue;
+            Part::One(part) => {
+                let (field, op, value) = comparison(&part).ok_or_else(bad)?;
+                match (field.as_str(), op.as_str()) {
+                    ("CardType", "eq") => {
+                        f.nothing |= value != "cCustomer";
+                        continue;
+                    }
+                    ("NumAtCard", "eq") => {
+                        f.num_at_card = Some(value);
+                        continue;
+                    }
+                    ("UpdateDate", "ge") => ms(date(&value).ok_or_else(bad)?, NaiveTime::MIN),
+                    ("UpdateDate", "gt") => {
+                        let next = date(&value).and_then(|d| d.succ_opt()).ok_or_else(bad)?;
+                        ms(next, NaiveTime::MIN)
+                    }
+                    _ => return Err(bad()),
                 }
-                ("NumAtCard", "eq") => {
-                    f.num_at_card = Some(value);
-                    continue;
-                }
-                ("UpdateDate", "ge") => ms(date(&value).ok_or_else(bad)?, NaiveTime::MIN),
-                ("UpdateDate", "gt") => {
-                    let next = date(&value).and_then(|d| d.succ_opt()).ok_or_else(bad)?;
-                    ms(next, NaiveTime::MIN)
-                }
-                _ => return Err(bad()),
             }
         };
-        f.since_ms = Some(f.since_ms.map_or(since, |s| s.max(since)));
+        narrow(&mut f.since_ms, since);
     }
     Ok(f)
 }

@@ -42,6 +42,8 @@ pub use crate::erp::FaultSpec;
 
 use crate::erp::data::{Data, Kind};
 use crate::erp::faults::FaultState;
+use crate::erp::model::{Customer, Item, Order, Product, Status, Step};
+use crate::erp::money::line_amount;
 use crate::erp::{expire_all, lock, read, write};
 use crate::server::{SimServer, LOCAL_FREE_PORT};
 
@@ -111,6 +113,85 @@ pub(crate) struct Store {
 }
 
 impl Store {
+    pub(crate) fn new(data: Data) -> Store {
+        Store {
+            data,
+            code_to_n: HashMap::new(),
+            n_to_code: HashMap::new(),
+        }
+    }
+
+    /// Marks records changed now, by the keys the API shows for them; unknown keys are
+    /// ignored.
+    pub(crate) fn touch_keys(&mut self, kind: Kind, keys: &[String]) {
+        let canonical: Vec<String> = keys
+            .iter()
+            .filter_map(|id| self.number(kind, id))
+            .map(|n| kind.id(n))
+            .collect();
+        self.data.touch(kind, &canonical);
+    }
+
+    /// Every key of a kind as the API shows it, in record order.
+    pub(crate) fn keys(&self, kind: Kind) -> Vec<String> {
+        let n = self.data.len(kind) as u32;
+        (1..=n)
+            .map(|i| match kind {
+                Kind::Customers => self.card_code(i),
+                Kind::Products => kind.id(i),
+                Kind::Orders => i.to_string(),
+            })
+            .collect()
+    }
+
+    /// Inserts a new customer under `code`, remembering the code when it is not the
+    /// generated one; returns its number.
+    pub(crate) fn insert_customer(&mut self, code: &str, c: Customer) -> u32 {
+        let now = self.data.now();
+        let n = self.data.customers.insert(now, c);
+        if Kind::Customers.id(n) != code {
+            self.code_to_n.insert(code.to_owned(), n);
+            self.n_to_code.insert(n, code.to_owned());
+        }
+        n
+    }
+
+    /// A product's number from its key, if it exists.
+    pub(crate) fn product_number(&self, code: &str) -> Option<u32> {
+        Kind::Products
+            .parse_id(code)
+            .filter(|n| (*n as usize) <= self.data.len(Kind::Products))
+    }
+
+    /// Inserts a new pending sales order of `customer` (a number); returns its number.
+    pub(crate) fn insert_sales_order(
+        &mut self,
+        customer: u32,
+        reference: Option<String>,
+        currency: Option<String>,
+        items: Vec<Item>,
+    ) -> u32 {
+        let now = self.data.now();
+        let next = self.data.len(Kind::Orders) + 1;
+        let order = Order {
+            order_number: reference.clone().unwrap_or_else(|| format!("SO-{next:06}")),
+            kind: "sales".to_owned(),
+            customer_id: Kind::Customers.id(customer),
+            customer_name: self
+                .data
+                .customer(customer)
+                .map(|c| c.0.name)
+                .unwrap_or_default(),
+            status: Status::Pending,
+            currency: currency.unwrap_or_else(|| "CNY".to_owned()),
+            items,
+            created_ms: now,
+            timeline: Step::created(now),
+            reference,
+        };
+        self.data.orders.insert(now, order)
+    }
+
     pub(crate) fn card_code(&self, n: u32) -> String {
         self.n_to_code
             .get(&n)
@@ -136,6 +217,18 @@ impl Store {
             Kind::Orders => key.parse().ok().or_else(|| kind.parse_id(key))?,
         };
         (n > 0 && (n as usize) <= self.data.len(kind)).then_some(n)
+    }
+}
+
+/// A sales order line for `quantity` (milli) of a product at `price` (fen).
+pub(crate) fn sales_item(product_id: String, product: Product, quantity: i64, price: i64) -> Item {
+    Item {
+        product_id,
+        sku: product.sku,
+        name: product.name,
+        quantity_milli: quantity,
+        unit_price_fen: price,
+        amount_fen: line_amount(quantity, price),
     }
 }
 
@@ -168,11 +261,7 @@ impl SapB1Sim {
         let (records, seed) = (config.records, config.seed);
         let data = Data::generate_blocking(records, seed).await?;
         let shared = Arc::new(Shared {
-            store: RwLock::new(Store {
-                data,
-                code_to_n: HashMap::new(),
-                n_to_code: HashMap::new(),
-            }),
+            store: RwLock::new(Store::new(data)),
             sessions: Mutex::new(HashMap::new()),
             faults: Mutex::new(FaultState::new(config.faults, seed)),
             stats: Mutex::new(SapB1Stats::default()),
@@ -208,13 +297,7 @@ impl SapB1Sim {
             tracing::warn!(kind, "sap b1 simulator: touch of an unknown kind");
             return;
         };
-        let mut store = write(&self.shared.store);
-        let canonical: Vec<String> = ids
-            .iter()
-            .filter_map(|id| store.number(kind, id))
-            .map(|n| kind.id(n))
-            .collect();
-        store.data.touch(kind, &canonical);
+        write(&self.shared.store).touch_keys(kind, ids);
     }
 
     /// Replaces the faults; counters and the random sequence restart from the seed.
@@ -232,15 +315,7 @@ impl SapB1Sim {
         let Some(kind) = Kind::parse(kind) else {
             return Vec::new();
         };
-        let store = read(&self.shared.store);
-        let n = store.data.len(kind) as u32;
-        (1..=n)
-            .map(|i| match kind {
-                Kind::Customers => store.card_code(i),
-                Kind::Products => kind.id(i),
-                Kind::Orders => i.to_string(),
-            })
-            .collect()
+        read(&self.shared.store).keys(kind)
     }
 
     /// One record as the Service Layer returns it (money as decimal strings here).

@@ -12,7 +12,7 @@ use axum::routing::any;
 use axum::Router;
 use serde_json::{json, Map, Value};
 
-use super::filter::{decode, encode, options};
+use super::filter::{decode, next_query, options};
 use super::gate::{answer_read, count_request, gate, malformed, reset, session_id};
 use super::render::{self, entity, error, json_response, not_found, select, set_name};
 use super::writes;
@@ -258,19 +258,8 @@ async fn list(
     let more = n > 0 && o.skip + n < total && o.top.is_none_or(|t| n < t);
     body.insert("value".into(), Value::Array(values));
     if more {
-        let mut q: Vec<String> = o
-            .rest
-            .iter()
-            .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
-            .collect();
-        if let Some(top) = o.top {
-            q.push(format!("$top={}", top - n));
-        }
-        q.push(format!("$skip={}", o.skip + n));
-        body.insert(
-            "odata.nextLink".into(),
-            json!(format!("{set}?{}", q.join("&"))),
-        );
+        let q = next_query(&o.rest, o.top, n, "$skip", o.skip + n);
+        body.insert("odata.nextLink".into(), json!(format!("{set}?{q}")));
     }
     let extra = asked
         .map(|_| ("preference-applied", format!("odata.maxpagesize={size}")))

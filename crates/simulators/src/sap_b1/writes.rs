@@ -6,11 +6,11 @@ use serde_json::{Map, Value};
 
 use super::render::{entity, not_found, parse_body, SapError};
 use super::routes::store_mut;
-use super::{SapB1Writes, Shared};
+use super::{sales_item, SapB1Writes, Shared};
 use crate::erp::data::Kind;
 use crate::erp::lock;
-use crate::erp::model::{step_note, Customer, Item, Order, Status, Step};
-use crate::erp::money::{line_amount, parse_fixed};
+use crate::erp::model::{step_note, Customer, Status, Step};
+use crate::erp::money::parse_fixed;
 
 type Reply = Result<(StatusCode, Value), SapError>;
 
@@ -126,12 +126,7 @@ pub(crate) fn create_partner(s: &Shared, bytes: &[u8]) -> Reply {
             &format!("1320000140 - Business partner code '{code}' already assigned to a business partner; enter a unique business partner code"),
         ));
     }
-    let now = store.data.now();
-    let n = store.data.customers.insert(now, c);
-    if Kind::Customers.id(n) != code {
-        store.code_to_n.insert(code.clone(), n);
-        store.n_to_code.insert(n, code.clone());
-    }
+    let n = store.insert_customer(&code, c);
     let body = entity(&store, Kind::Customers, n).ok_or_else(not_found)?;
     drop(store);
     record(s, format!("POST BusinessPartners {code}"), |w| {
@@ -178,44 +173,22 @@ pub(crate) fn create_order(s: &Shared, bytes: &[u8]) -> Reply {
             .as_object()
             .ok_or_else(|| refuse(-1000, "Invalid line"))?;
         let code = text(line, "ItemCode").unwrap_or_default();
-        let pn = Kind::Products
-            .parse_id(&code)
-            .filter(|n| (*n as usize) <= store.data.len(Kind::Products))
+        let pn = store
+            .product_number(&code)
             .ok_or_else(|| refuse(-10, &format!("Invalid item number '{code}'")))?;
         let product = store.data.product(pn).ok_or_else(not_found)?.0;
         let quantity = fixed(line, "Quantity", 3)?
             .filter(|q| *q > 0)
             .ok_or_else(|| refuse(-10, "Quantity must be greater than zero"))?;
         let price = fixed(line, "Price", 2)?.unwrap_or(product.price_fen);
-        items.push(Item {
-            product_id: code,
-            sku: product.sku,
-            name: product.name,
-            quantity_milli: quantity,
-            unit_price_fen: price,
-            amount_fen: line_amount(quantity, price),
-        });
+        items.push(sales_item(code, product, quantity, price));
     }
-    let now = store.data.now();
-    let next = store.data.len(Kind::Orders) + 1;
-    let reference = text(&map, "NumAtCard");
-    let order = Order {
-        order_number: reference.clone().unwrap_or_else(|| format!("SO-{next:06}")),
-        kind: "sales".to_owned(),
-        customer_id: Kind::Customers.id(customer),
-        customer_name: store
-            .data
-            .customer(customer)
-            .map(|c| c.0.name)
-            .unwrap_or_default(),
-        status: Status::Pending,
-        currency: text(&map, "DocCurrency").unwrap_or_else(|| "CNY".to_owned()),
+    let n = store.insert_sales_order(
+        customer,
+        text(&map, "NumAtCard"),
+        text(&map, "DocCurrency"),
         items,
-        created_ms: now,
-        timeline: Step::created(now),
-        reference,
-    };
-    let n = store.data.orders.insert(now, order);
+    );
     let body = entity(&store, Kind::Orders, n).ok_or_else(not_found)?;
     drop(store);
     record(s, format!("POST Orders {n}"), |w| w.orders_created += 1);

@@ -137,11 +137,7 @@ impl SapS4Sim {
         let (records, seed) = (config.records, config.seed);
         let data = Data::generate_blocking(records, seed).await?;
         let shared = Arc::new(Shared {
-            store: RwLock::new(Store {
-                data,
-                code_to_n: HashMap::new(),
-                n_to_code: HashMap::new(),
-            }),
+            store: RwLock::new(Store::new(data)),
             tokens: Mutex::new(HashMap::new()),
             csrf: Mutex::new(HashMap::new()),
             faults: Mutex::new(FaultState::new(config.faults.clone(), seed)),
@@ -178,13 +174,7 @@ impl SapS4Sim {
             tracing::warn!(kind, "sap s4 simulator: touch of an unknown kind");
             return;
         };
-        let mut store = write(&self.shared.store);
-        let canonical: Vec<String> = ids
-            .iter()
-            .filter_map(|id| store.number(kind, id))
-            .map(|n| kind.id(n))
-            .collect();
-        store.data.touch(kind, &canonical);
+        write(&self.shared.store).touch_keys(kind, ids);
     }
 
     /// Replaces the faults; counters and the random sequence restart from the seed.
@@ -210,15 +200,7 @@ impl SapS4Sim {
         let Some(kind) = Kind::parse(kind) else {
             return Vec::new();
         };
-        let store = read(&self.shared.store);
-        let n = store.data.len(kind) as u32;
-        (1..=n)
-            .map(|i| match kind {
-                Kind::Customers => store.card_code(i),
-                Kind::Products => kind.id(i),
-                Kind::Orders => i.to_string(),
-            })
-            .collect()
+        read(&self.shared.store).keys(kind)
     }
 
     /// One record as the API returns it, navigation properties expanded.

@@ -6,7 +6,7 @@
 
 use chrono::{DateTime, NaiveDateTime};
 
-use crate::sap_b1::filter::{decode, split_top, unwrap_parens};
+use crate::sap_b1::filter::{narrow, pairs, parts, select_list, Part};
 
 #[derive(Debug, Default, PartialEq, Eq)]
 pub(crate) struct Options {
@@ -30,9 +30,7 @@ pub(crate) struct Filter {
 
 pub(crate) fn options(raw: Option<&str>) -> Result<Options, String> {
     let mut o = Options::default();
-    for pair in raw.unwrap_or_default().split('&').filter(|p| !p.is_empty()) {
-        let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-        let (k, v) = (decode(k), decode(v));
+    for (k, v) in pairs(raw) {
         let number = |v: &str| {
             v.parse::<usize>()
                 .map_err(|_| format!("Invalid value '{v}' for system query option {k}"))
@@ -43,9 +41,7 @@ pub(crate) fn options(raw: Option<&str>) -> Result<Options, String> {
             _ => {
                 match k.as_str() {
                     "$filter" => o.filter = filter(&v)?,
-                    "$select" => {
-                        o.select = Some(v.split(',').map(|f| f.trim().to_owned()).collect())
-                    }
+                    "$select" => o.select = Some(select_list(&v)),
                     "$expand" => o.expand = !v.trim().is_empty(),
                     "$inlinecount" => o.count = v == "allpages",
                     "$format" if v != "json" => return Err(format!("Format '{v}' not supported")),
@@ -105,51 +101,45 @@ const DAY_MS: i64 = 86_400_000;
 fn filter(text: &str) -> Result<Filter, String> {
     let bad = || format!("Invalid or unsupported filter expression: {text}");
     let mut f = Filter::default();
-    for part in split_top(unwrap_parens(text), "and") {
-        let part = unwrap_parens(&part).to_owned();
-        let alternatives = split_top(&part, "or");
-        let since = if let [first, second] = alternatives.as_slice() {
-            let (f1, o1, d1) = comparison(first).ok_or_else(bad)?;
-            let inner = split_top(unwrap_parens(second), "and");
-            let [a, b] = inner.as_slice() else {
-                return Err(bad());
-            };
-            let (f2, o2, d2) = comparison(a).ok_or_else(bad)?;
-            let (f3, o3, t) = comparison(b).ok_or_else(bad)?;
-            let shape = [f1.as_str(), &o1, &f2, &o2, &f3, &o3];
-            let want = [
-                "LastChangeDate",
-                "gt",
-                "LastChangeDate",
-                "eq",
-                "LastChangeTime",
-                "ge",
-            ];
-            if shape != want || d1 != d2 {
-                return Err(bad());
+    for part in parts(text, comparison).ok_or_else(bad)? {
+        let since = match part {
+            Part::Either([(f1, o1, d1), (f2, o2, d2), (f3, o3, t)]) => {
+                let shape = [f1.as_str(), &o1, &f2, &o2, &f3, &o3];
+                let want = [
+                    "LastChangeDate",
+                    "gt",
+                    "LastChangeDate",
+                    "eq",
+                    "LastChangeTime",
+                    "ge",
+                ];
+                if shape != want || d1 != d2 {
+                    return Err(bad());
+                }
+                let day = datetime(&d1).ok_or_else(bad)?;
+                day - day.rem_euclid(DAY_MS) + time(&t).ok_or_else(bad)?
             }
-            let day = datetime(&d1).ok_or_else(bad)?;
-            day - day.rem_euclid(DAY_MS) + time(&t).ok_or_else(bad)?
-        } else {
-            let (field, op, value) = comparison(&part).ok_or_else(bad)?;
-            match (field.as_str(), op.as_str()) {
-                ("Customer", "ne") if value == "''" => continue,
-                ("PurchaseOrderByCustomer", "eq") => {
-                    let v = quoted(&value, "").ok_or_else(bad)?;
-                    f.purchase_order = Some(v.replace("''", "'"));
-                    continue;
+            Part::One(part) => {
+                let (field, op, value) = comparison(&part).ok_or_else(bad)?;
+                match (field.as_str(), op.as_str()) {
+                    ("Customer", "ne") if value == "''" => continue,
+                    ("PurchaseOrderByCustomer", "eq") => {
+                        let v = quoted(&value, "").ok_or_else(bad)?;
+                        f.purchase_order = Some(v.replace("''", "'"));
+                        continue;
+                    }
+                    ("LastChangeDateTime", "ge") => datetimeoffset(&value).ok_or_else(bad)?,
+                    ("LastChangeDateTime", "gt") => datetimeoffset(&value).ok_or_else(bad)? + 1,
+                    ("LastChangeDate", "ge") => datetime(&value).ok_or_else(bad)?,
+                    ("LastChangeDate", "gt") => {
+                        let day = datetime(&value).ok_or_else(bad)?;
+                        day - day.rem_euclid(DAY_MS) + DAY_MS
+                    }
+                    _ => return Err(bad()),
                 }
-                ("LastChangeDateTime", "ge") => datetimeoffset(&value).ok_or_else(bad)?,
-                ("LastChangeDateTime", "gt") => datetimeoffset(&value).ok_or_else(bad)? + 1,
-                ("LastChangeDate", "ge") => datetime(&value).ok_or_else(bad)?,
-                ("LastChangeDate", "gt") => {
-                    let day = datetime(&value).ok_or_else(bad)?;
-                    day - day.rem_euclid(DAY_MS) + DAY_MS
-                }
-                _ => return Err(bad()),
             }
         };
-        f.since_ms = Some(f.since_ms.map_or(since, |s| s.max(since)));
+        narrow(&mut f.since_ms, since);
     }
     Ok(f)
 }

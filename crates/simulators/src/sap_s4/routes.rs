@@ -19,7 +19,7 @@ use super::{writes, Shared};
 use crate::erp::data::Kind;
 use crate::erp::faults::Verdict;
 use crate::erp::read;
-use crate::sap_b1::filter::{decode, encode};
+use crate::sap_b1::filter::{decode, next_query};
 use crate::sap_b1::gate::reset;
 use crate::server::ConnKill;
 
@@ -223,24 +223,13 @@ async fn list(
     }
     let window_end = o.top.map_or(total, |t| total.min(o.offset + t));
     if n > 0 && o.offset + n < window_end {
-        let mut q: Vec<String> = o
-            .rest
-            .iter()
-            .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
-            .collect();
-        if let Some(top) = o.top {
-            q.push(format!("$top={}", top - n));
-        }
-        q.push(format!("$skiptoken={}", o.offset + n));
+        let q = next_query(&o.rest, o.top, n, "$skiptoken", o.offset + n);
         let host = headers
             .get(header::HOST)
             .and_then(|h| h.to_str().ok())
             .unwrap_or("127.0.0.1");
         let (service, set) = set_of(kind);
-        let next = format!(
-            "http://{host}/sap/opu/odata/sap/{service}/{set}?{}",
-            q.join("&")
-        );
+        let next = format!("http://{host}/sap/opu/odata/sap/{service}/{set}?{q}");
         d.insert("__next".into(), json!(next));
     }
     answer(verdict, kill, Ok(json!({"d": d}))).await

@@ -7,9 +7,10 @@ use serde_json::{Map, Value};
 use super::render::{entity, not_found, S4Error};
 use super::{SapS4Writes, Shared};
 use crate::erp::data::Kind;
-use crate::erp::model::{Customer, Item, Order, Status, Step};
-use crate::erp::money::{line_amount, parse_fixed};
+use crate::erp::model::Customer;
+use crate::erp::money::parse_fixed;
 use crate::erp::{lock, write};
+use crate::sap_b1::sales_item;
 
 type Reply = Result<(StatusCode, Value), S4Error>;
 
@@ -178,12 +179,7 @@ pub(crate) fn create_partner(s: &Shared, bytes: &[u8]) -> Reply {
     }
     let mut c = Customer::blank(code.clone(), "company");
     apply_partner(&mut c, &map, true)?;
-    let now = store.data.now();
-    let n = store.data.customers.insert(now, c);
-    if Kind::Customers.id(n) != code {
-        store.code_to_n.insert(code.clone(), n);
-        store.n_to_code.insert(n, code.clone());
-    }
+    let n = store.insert_customer(&code, c);
     let body = entity(&store, Kind::Customers, n, true).ok_or_else(not_found)?;
     drop(store);
     record(s, format!("POST A_BusinessPartner {code}"), |w| {
@@ -244,12 +240,9 @@ pub(crate) fn create_order(s: &Shared, bytes: &[u8]) -> Reply {
             .as_object()
             .ok_or_else(|| S4Error::bad_request("Invalid item"))?;
         let material = text(line, "Material").unwrap_or_default();
-        let pn = Kind::Products
-            .parse_id(&material)
-            .filter(|n| (*n as usize) <= store.data.len(Kind::Products))
-            .ok_or_else(|| {
-                S4Error::business("V1/392", format!("Material {material} does not exist"))
-            })?;
+        let pn = store.product_number(&material).ok_or_else(|| {
+            S4Error::business("V1/392", format!("Material {material} does not exist"))
+        })?;
         let product = store.data.product(pn).ok_or_else(not_found)?.0;
         let quantity = fixed(line, "RequestedQuantity", 3)?
             .filter(|q| *q > 0)
@@ -262,35 +255,14 @@ pub(crate) fn create_order(s: &Shared, bytes: &[u8]) -> Reply {
             None => None,
         }
         .unwrap_or(product.price_fen);
-        items.push(Item {
-            product_id: material,
-            sku: product.sku,
-            name: product.name,
-            quantity_milli: quantity,
-            unit_price_fen: price,
-            amount_fen: line_amount(quantity, price),
-        });
+        items.push(sales_item(material, product, quantity, price));
     }
-    let now = store.data.now();
-    let next = store.data.len(Kind::Orders) + 1;
-    let reference = text(&map, "PurchaseOrderByCustomer");
-    let order = Order {
-        order_number: reference.clone().unwrap_or_else(|| format!("SO-{next:06}")),
-        kind: "sales".to_owned(),
-        customer_id: Kind::Customers.id(customer),
-        customer_name: store
-            .data
-            .customer(customer)
-            .map(|c| c.0.name)
-            .unwrap_or_default(),
-        status: Status::Pending,
-        currency: text(&map, "TransactionCurrency").unwrap_or_else(|| "CNY".to_owned()),
+    let n = store.insert_sales_order(
+        customer,
+        text(&map, "PurchaseOrderByCustomer"),
+        text(&map, "TransactionCurrency"),
         items,
-        created_ms: now,
-        timeline: Step::created(now),
-        reference,
-    };
-    let n = store.data.orders.insert(now, order);
+    );
     let body = entity(&store, Kind::Orders, n, true).ok_or_else(not_found)?;
     drop(store);
     record(s, format!("POST A_SalesOrder {n}"), |w| {
