@@ -141,6 +141,16 @@ pub enum SimulateCommand {
     SapB1(VendorSimArgs),
     /// SAP S/4HANA Cloud OData v2 (Basic or OAuth2, CSRF tokens, A_BusinessPartner, A_Product, A_SalesOrder).
     SapS4(VendorSimArgs),
+    /// Haier open platform (being written).
+    Haier(VendorSimArgs),
+    /// 易理货 YLH (being written).
+    Ylh(VendorSimArgs),
+    /// Temu Partner API (being written).
+    Temu(VendorSimArgs),
+    /// Yiding reservations (being written).
+    Yiding(VendorSimArgs),
+    /// The seed 000 systems: Meituan POS, 蜀海 supply chain, WeChat member (being written).
+    Generic(VendorSimArgs),
 }
 
 #[derive(Debug, Subcommand)]

@@ -60,6 +60,11 @@ pub async fn command(command: &SimulateCommand, out: &Output) -> Result<(), AppE
         SimulateCommand::Kingdee(args) => kingdee(args, out).await,
         SimulateCommand::YonyouU8(args) => yonyou(Variant::U8, args, out).await,
         SimulateCommand::Yonsuite(args) => yonyou(Variant::YonSuite, args, out).await,
+        SimulateCommand::Haier(args) => haier(args, out).await,
+        SimulateCommand::Ylh(args) => ylh(args, out).await,
+        SimulateCommand::Temu(args) => temu(args, out).await,
+        SimulateCommand::Yiding(args) => yiding(args, out).await,
+        SimulateCommand::Generic(args) => generic(args, out).await,
     }
 }
 
@@ -188,4 +193,29 @@ async fn sap_s4(args: &VendorSimArgs, out: &Output) -> Result<(), AppError> {
             client_secret = %c.client_secret, records = args.records, "sap s4 simulator credentials");
     };
     serve(args.listen, config, credentials, out).await
+}
+
+/// `storelink simulate haier` (placeholder; being written).
+async fn haier(_args: &VendorSimArgs, _out: &Output) -> Result<(), AppError> {
+    Err(AppError::internal("the haier simulator is being written"))
+}
+
+/// `storelink simulate ylh` (placeholder; being written).
+async fn ylh(_args: &VendorSimArgs, _out: &Output) -> Result<(), AppError> {
+    Err(AppError::internal("the ylh simulator is being written"))
+}
+
+/// `storelink simulate temu` (placeholder; being written).
+async fn temu(_args: &VendorSimArgs, _out: &Output) -> Result<(), AppError> {
+    Err(AppError::internal("the temu simulator is being written"))
+}
+
+/// `storelink simulate yiding` (placeholder; being written).
+async fn yiding(_args: &VendorSimArgs, _out: &Output) -> Result<(), AppError> {
+    Err(AppError::internal("the yiding simulator is being written"))
+}
+
+/// `storelink simulate generic` (placeholder; being written).
+async fn generic(_args: &VendorSimArgs, _out: &Output) -> Result<(), AppError> {
+    Err(AppError::internal("the generic simulator is being written"))
 }

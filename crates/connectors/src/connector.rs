@@ -69,20 +69,38 @@ pub enum PageStyle {
     Offset,
 }
 
-/// Which local table a stream fills.
+/// Which local table a stream fills, and so the shape of its records' `data`:
+/// - `Customers`, `Products`, `Orders`: seed 004 §2.1 (camelCase);
+/// - `MarketplaceOrders`: `orderSn`, `status` (required), `totalAmount` (decimal text),
+///   `currency`, `orderTime`, `items`, and whatever else the vendor sends;
+/// - `Logistics`: `orderCode` (required), `trackingNumber`, `carrier`, `status`, `snCodes`;
+/// - `Reservations`, `SupplierOrders`, `Members`: the bodies seeds 002 and 000 push
+///   (`ReservationInput`, `SupplierOrderInput` or `SupplierStatusChange`, `MemberInput`),
+///   applied through the same rules as a push (the engine's domain sink).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Entity {
     Customers,
     Products,
     Orders,
+    MarketplaceOrders,
+    Logistics,
+    Reservations,
+    SupplierOrders,
+    Members,
 }
 
 impl Entity {
+    /// The item type of the entity's sync logs.
     pub fn as_str(self) -> &'static str {
         match self {
             Entity::Customers => "customer",
             Entity::Products => "product",
             Entity::Orders => "order",
+            Entity::MarketplaceOrders => "marketplace_order",
+            Entity::Logistics => "logistics",
+            Entity::Reservations => "reservation",
+            Entity::SupplierOrders => "supplier_order",
+            Entity::Members => "member",
         }
     }
 }
@@ -191,4 +209,26 @@ pub trait Connector: Send + Sync {
 
     /// Delivers a change; the vendor's reply is kept with the outbox entry.
     fn push<'a>(&'a self, request: &'a PushRequest) -> BoxFuture<'a, Result<Value, CallError>>;
+
+    /// The stream and vendor id of the record a received webhook event is about, so the
+    /// engine pulls it; `None` when the event names no record (it is kept as it is). The
+    /// default reads seed 004 §2.3 ERP events: `customer.*`, `product.*`, `order.*` with
+    /// `data.externalId` (or `data.id`).
+    fn event_target(&self, event_type: &str, payload: &Value) -> Option<(String, String)> {
+        erp_event_target(event_type, payload)
+    }
+}
+
+/// Seed 004 §2.3: `customer.updated` with `data.externalId` → (`customers`, id).
+pub fn erp_event_target(event_type: &str, payload: &Value) -> Option<(String, String)> {
+    let stream = match event_type.split('.').next()? {
+        "customer" => "customers",
+        "product" => "products",
+        "order" => "orders",
+        _ => return None,
+    };
+    let id = payload["data"]["externalId"]
+        .as_str()
+        .or_else(|| payload["data"]["id"].as_str())?;
+    Some((stream.to_owned(), id.to_owned()))
 }

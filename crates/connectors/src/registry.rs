@@ -125,6 +125,11 @@ pub fn providers(system_type: SystemType) -> &'static [&'static str] {
             "sap_b1",
             "sap_s4",
         ],
+        SystemType::Pos => &["meituan", "generic"],
+        SystemType::Supplier => &["haier", "ylh", "shuhai", "generic"],
+        SystemType::Member => &["wechat", "generic"],
+        SystemType::Reservation => &["yiding"],
+        SystemType::Ecommerce => &["temu"],
         _ => &[],
     }
 }
@@ -140,6 +145,14 @@ fn canonical(system_type: SystemType, provider: &str) -> Option<&'static str> {
         (SystemType::Erp, "kingdee" | "k3cloud" | "金蝶") => "kingdee",
         (SystemType::Erp, "yonyou_u8" | "yonyou-u8" | "u8" | "用友u8") => "yonyou_u8",
         (SystemType::Erp, "yonsuite" | "yonbip" | "yonyou_nc" | "用友nc") => "yonsuite",
+        (SystemType::Supplier, "haier" | "海尔") => "haier",
+        (SystemType::Supplier, "ylh" | "yilihuo" | "易理货") => "ylh",
+        (SystemType::Ecommerce, "temu") => "temu",
+        (SystemType::Reservation, "yiding" | "易订") => "yiding",
+        // Seed 000's systems go through one connector configured by field mapping.
+        (SystemType::Pos, "meituan" | "美团" | "generic") => "generic_pos",
+        (SystemType::Supplier, "shuhai" | "蜀海" | "generic") => "generic_supplier",
+        (SystemType::Member, "wechat" | "微信" | "generic") => "generic_member",
         _ => return None,
     };
     Some(name)
@@ -190,6 +203,35 @@ fn mapping_spec(provider: &str) -> Option<MappingSpec> {
             crate::yonyou::YONSUITE_STREAMS,
             yonsuite_default,
             crate::yonyou::mapping::mappable_fields,
+        ),
+        "haier" => (
+            crate::haier::STREAMS,
+            crate::haier::default_mapping,
+            crate::haier::mappable_fields,
+        ),
+        "ylh" => (
+            crate::ylh::STREAMS,
+            crate::ylh::default_mapping,
+            crate::ylh::mappable_fields,
+        ),
+        "temu" => (
+            crate::temu::STREAMS,
+            crate::temu::default_mapping,
+            crate::temu::mappable_fields,
+        ),
+        "yiding" => (
+            crate::yiding::STREAMS,
+            crate::yiding::default_mapping,
+            crate::yiding::mappable_fields,
+        ),
+        "generic_pos" | "generic_supplier" | "generic_member" => (
+            match provider {
+                "generic_pos" => crate::generic::POS_STREAMS,
+                "generic_supplier" => crate::generic::SUPPLIER_STREAMS,
+                _ => crate::generic::MEMBER_STREAMS,
+            },
+            crate::generic::default_mapping,
+            crate::generic::mappable_fields,
         ),
         _ => return None,
     })
@@ -247,6 +289,13 @@ pub fn build(settings: &ConnectorSettings) -> Result<Box<dyn Connector>, AppErro
         Some("kingdee") => crate::kingdee::from_settings(settings),
         Some("yonyou_u8") => crate::yonyou::u8::from_settings(settings),
         Some("yonsuite") => crate::yonyou::yonsuite::from_settings(settings),
+        Some("haier") => crate::haier::from_settings(settings),
+        Some("ylh") => crate::ylh::from_settings(settings),
+        Some("temu") => crate::temu::from_settings(settings),
+        Some("yiding") => crate::yiding::from_settings(settings),
+        Some("generic_pos" | "generic_supplier" | "generic_member") => {
+            crate::generic::from_settings(settings)
+        }
         _ => Err(AppError::field(
             "provider",
             Rule::OneOf {

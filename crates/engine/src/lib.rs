@@ -9,6 +9,7 @@ mod pull;
 pub mod records;
 pub mod retry;
 mod schedule;
+pub mod sink;
 pub mod timing;
 
 use std::collections::HashMap;
@@ -36,6 +37,7 @@ pub struct Engine {
     pub(crate) breakers: breaker::Breakers,
     pub(crate) timings: Arc<timing::CallTimings>,
     pub(crate) alerts: health::Alerts,
+    domain_sink: Option<Arc<dyn sink::DomainSink>>,
 }
 
 impl std::fmt::Debug for Engine {
@@ -55,7 +57,24 @@ impl Engine {
             breakers: breaker::Breakers::new(Duration::from_secs(60)),
             timings: Arc::default(),
             alerts: health::Alerts::new(health::ALERT_DEDUP),
+            domain_sink: None,
         }
+    }
+
+    /// Where pulled reservations, supplier orders and members are applied (the service
+    /// crate's rules); without one, streams of those entities refuse to run.
+    pub fn with_domain_sink(mut self, sink: Arc<dyn sink::DomainSink>) -> Self {
+        self.domain_sink = Some(sink);
+        self
+    }
+
+    pub(crate) fn domain_sink(&self) -> Result<Arc<dyn sink::DomainSink>, AppError> {
+        self.domain_sink.clone().ok_or_else(|| {
+            AppError::internal(
+                "reservations, supplier orders and members are applied by the service; \
+                 this engine was started without it",
+            )
+        })
     }
 
     /// How long a repeated alert is held back (tests shorten it).

@@ -12,19 +12,20 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use storelink_connectors::connector::{Connector, Entity, PullRequest, RemoteRecord};
+use storelink_connectors::connector::{Connector, PullRequest, RemoteRecord};
 use storelink_core::error::{AppError, ErrorClass, Rule};
 use storelink_core::ids::{new_id, now};
 use storelink_core::sync::{
     SyncAction, SyncItemStatus, SyncLog, SyncMode, SyncTask, SyncTaskStatus, SyncTrigger,
 };
 use storelink_core::system::{ExternalSystem, LastSyncStatus};
-use storelink_store::erp_records::{self, ErpTable, RecordRow};
+use storelink_store::erp_records::{self, RecordRow};
 use storelink_store::{checkpoints, db_error, sync_logs, sync_tasks, systems};
 use uuid::Uuid;
 
 use crate::records;
 use crate::retry::RetryPolicy;
+use crate::sink::Sink;
 use crate::Engine;
 
 const DEFAULT_PAGE_SIZE: u32 = 500;
@@ -42,6 +43,8 @@ enum Stopped {
 #[derive(Default)]
 struct Batch {
     rows: Vec<RecordRow>,
+    /// Records of a domain sink (reservations, supplier orders, members), as pulled.
+    domain: Vec<RemoteRecord>,
     failed: Vec<SyncLog>,
     /// The newest change time in these pages, and the run's before them.
     high: Option<DateTime<Utc>>,
@@ -93,14 +96,6 @@ async fn read_cursor(
         .unwrap_or_default())
 }
 
-fn table_of(entity: Entity) -> ErpTable {
-    match entity {
-        Entity::Customers => ErpTable::Customers,
-        Entity::Products => ErpTable::Products,
-        Entity::Orders => ErpTable::Orders,
-    }
-}
-
 fn config_u64(system: &ExternalSystem, key: &str) -> Option<u64> {
     system.config.get(key).and_then(serde_json::Value::as_u64)
 }
@@ -135,7 +130,11 @@ impl Engine {
                 "a stream sync runs full or incremental (single records are pulled by id)",
             ));
         }
-        let table = table_of(spec.entity);
+        let sink = Sink::of(spec.entity);
+        let domain_sink = match sink {
+            Sink::Domain(_) => Some(self.domain_sink()?),
+            Sink::Records(_) => None,
+        };
         // Held until this function returns; the OS releases it if the process dies.
         let _lock = self.stream_lock(&system, &request.stream)?;
         let (task, mut run, watermark) = self.begin(&system, &request).await?;
@@ -184,6 +183,13 @@ impl Engine {
                     if at_boundary && run.boundary.contains(&record.external_id) {
                         continue;
                     }
+                    let table = match sink {
+                        Sink::Records(table) => table,
+                        Sink::Domain(_) => {
+                            pending.domain.push(record);
+                            continue;
+                        }
+                    };
                     match erp_records::missing_field(table, &record.data) {
                         Some(problem) => {
                             let mut l = SyncLog::success(
@@ -209,7 +215,8 @@ impl Engine {
                 // Several pages share one commit (one fsync); the checkpoint saved with
                 // them is the last one's, so a crash re-reads at most this many records.
                 let flush = next.is_none()
-                    || pending.rows.len() + pending.failed.len() >= commit_every
+                    || pending.rows.len() + pending.domain.len() + pending.failed.len()
+                        >= commit_every
                     || since_flush.elapsed() >= COMMIT_EVERY;
                 if flush {
                     pending.next = next.clone();
@@ -235,21 +242,37 @@ impl Engine {
             let system = writer_system;
             let mut task = task;
             while let Some(mut batch) = to_write.recv().await {
+                let read = batch.rows.len() + batch.domain.len() + batch.failed.len();
+                let read = i64::try_from(read).unwrap_or(i64::MAX);
                 if task.total_items == 0 {
-                    task.total_items = batch
-                        .total
-                        .unwrap_or(0)
-                        .max(i64::try_from(batch.rows.len() + batch.failed.len()).unwrap_or(0));
+                    task.total_items = batch.total.unwrap_or(0).max(read);
                 }
                 let mut tx = db.write().await?;
-                let stored =
-                    records::store_page(&mut tx, table, &system, Some(task.id), &batch.rows)
+                let (stored_logs, not_applied) = match (sink, &domain_sink) {
+                    (Sink::Records(table), _) => {
+                        let stored = records::store_page(
+                            &mut tx,
+                            table,
+                            &system,
+                            Some(task.id),
+                            &batch.rows,
+                        )
                         .await?;
-                let failed = i64::try_from(batch.failed.len()).unwrap_or(0) + stored.parked;
+                        (stored.logs, stored.parked)
+                    }
+                    (Sink::Domain(entity), Some(domain)) => {
+                        let stored = domain
+                            .store(&mut tx, &system, entity, Some(task.id), &batch.domain)
+                            .await?;
+                        (stored.logs, stored.failed)
+                    }
+                    (Sink::Domain(_), None) => unreachable!("checked before the sync began"),
+                };
+                let failed = i64::try_from(batch.failed.len()).unwrap_or(0) + not_applied;
                 let mut logs = std::mem::take(&mut batch.failed);
-                logs.extend(stored.logs);
+                logs.extend(stored_logs);
                 sync_logs::insert_many(&mut tx, &logs).await?;
-                task.success_items += i64::try_from(batch.rows.len()).unwrap_or(0) - stored.parked;
+                task.success_items += read - failed;
                 task.failed_items += failed;
                 task.total_items = task.total_items.max(task.success_items + task.failed_items);
                 task.updated_at = now();

@@ -7,17 +7,19 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
+use storelink_connectors::connector::Connector;
 use storelink_core::error::AppError;
 use storelink_core::ids::now;
 use storelink_core::inbox::InboxStatus;
 use storelink_core::sync::{SyncMode, SyncTrigger};
-use storelink_core::system::{ExternalSystem, SystemStatus, SystemType};
+use storelink_core::system::{ExternalSystem, SystemStatus};
 use storelink_core::{sync_cron, vendor_time, PageRequest};
-use storelink_store::erp_records::{self, ErpTable, RecordRow};
+use storelink_store::erp_records::{self, RecordRow};
 use storelink_store::inbox::{self, InboxFilter};
 use storelink_store::{db_error, sync_logs, systems};
 
 use crate::breaker::Gate;
+use crate::sink::Sink;
 use crate::{Engine, SyncRequest};
 
 /// Whether a system's scheduled sync is due at `at`. With `config.sync_cron`: once the
@@ -36,16 +38,6 @@ fn due(system: &ExternalSystem, at: DateTime<Utc>) -> bool {
     match system.last_sync_at {
         None => true,
         Some(last) => at - last >= chrono::Duration::seconds(system.sync_interval),
-    }
-}
-
-/// The table an ERP event is about (`customer.updated` → customers).
-fn table_of(event: &str) -> Option<ErpTable> {
-    match event.split('.').next()? {
-        "customer" => Some(ErpTable::Customers),
-        "product" => Some(ErpTable::Products),
-        "order" => Some(ErpTable::Orders),
-        _ => None,
     }
 }
 
@@ -148,20 +140,20 @@ impl Engine {
                 let mut conn = self.db.read().await?;
                 systems::require(&mut conn, event.system_id).await?
             };
-            if system.system_type != SystemType::Erp {
+            // Events of systems no connector serves stay received, visible in the inbox.
+            let Ok(connector) = self.connector(&system).await else {
                 continue;
-            }
+            };
             let body: serde_json::Value = serde_json::from_str(&event.payload).unwrap_or_default();
-            let external_id = body["data"]["externalId"]
-                .as_str()
-                .or_else(|| body["data"]["id"].as_str())
-                .map(str::to_owned);
-            let outcome = match (table_of(&event.event_type), external_id) {
-                (Some(table), Some(id)) => self.pull_record(&system, table, &id).await,
+            let outcome = match connector.event_target(&event.event_type, &body) {
+                Some((stream, id)) => {
+                    self.pull_record(&system, connector.as_ref(), &stream, &id)
+                        .await
+                }
                 // Storelink keeps no invoices of its own (seed 004 §2.3 lists the events):
                 // the event itself, kept in the inbox, is the record.
-                _ if event.event_type.starts_with("invoice.") => Ok(()),
-                _ => Err(AppError::internal("the event names no record to pull")),
+                None if event.event_type.starts_with("invoice.") => Ok(()),
+                None => Err(AppError::internal("the event names no record to pull")),
             };
             let (status, message) = match &outcome {
                 Ok(()) => (InboxStatus::Processed, None),
@@ -179,24 +171,40 @@ impl Engine {
     }
 
     /// Pulls one record by id and stores it (a sync of mode `single`).
-    async fn pull_record(
+    pub(crate) async fn pull_record(
         &self,
         system: &ExternalSystem,
-        table: ErpTable,
+        connector: &dyn Connector,
+        stream: &str,
         external_id: &str,
     ) -> Result<(), AppError> {
-        let connector = self.connector(system).await?;
+        let spec = connector
+            .stream(stream)
+            .ok_or_else(|| AppError::internal(format!("the connector has no stream `{stream}`")))?;
         self.limiter(system).until_ready().await;
-        let Some(record) = connector.pull_one(table.stream(), external_id).await? else {
+        let Some(record) = connector.pull_one(stream, external_id).await? else {
             return Ok(());
         };
-        if let Some(problem) = erp_records::missing_field(table, &record.data) {
-            return Err(AppError::internal(problem));
-        }
-        let row = RecordRow::new(table, record.external_id, &record.data, record.updated_at);
         let mut tx = self.db.write().await?;
-        let stored = crate::records::store_page(&mut tx, table, system, None, &[row]).await?;
-        sync_logs::insert_many(&mut tx, &stored.logs).await?;
+        let logs = match Sink::of(spec.entity) {
+            Sink::Records(table) => {
+                if let Some(problem) = erp_records::missing_field(table, &record.data) {
+                    return Err(AppError::internal(problem));
+                }
+                let row =
+                    RecordRow::new(table, record.external_id, &record.data, record.updated_at);
+                crate::records::store_page(&mut tx, table, system, None, &[row])
+                    .await?
+                    .logs
+            }
+            Sink::Domain(entity) => {
+                self.domain_sink()?
+                    .store(&mut tx, system, entity, None, std::slice::from_ref(&record))
+                    .await?
+                    .logs
+            }
+        };
+        sync_logs::insert_many(&mut tx, &logs).await?;
         tx.commit().await.map_err(db_error)
     }
 
@@ -238,7 +246,7 @@ impl Engine {
 mod tests {
     use super::*;
     use serde_json::json;
-    use storelink_core::system::SystemStatus;
+    use storelink_core::system::{SystemStatus, SystemType};
 
     fn t(text: &str) -> DateTime<Utc> {
         DateTime::parse_from_rfc3339(text)

@@ -1,5 +1,6 @@
-//! customers, products, erp_orders: the ERP's records in Storelink's model, upserted a page
-//! at a time. A record whose content hash is unchanged is not written again.
+//! customers, products, erp_orders (and, kept the same way, marketplace_orders and
+//! logistics): pulled records in Storelink's model, upserted a page at a time. A record
+//! whose content hash is unchanged is not written again.
 
 use std::collections::HashMap;
 
@@ -20,14 +21,28 @@ pub enum ErpTable {
     Customers,
     Products,
     Orders,
+    /// Marketplace (Temu) orders.
+    MarketplaceOrders,
+    /// Shipments of orders placed with a supplier (Haier, 易理货).
+    Logistics,
 }
 
 impl ErpTable {
+    pub const ALL: [ErpTable; 5] = [
+        ErpTable::Customers,
+        ErpTable::Products,
+        ErpTable::Orders,
+        ErpTable::MarketplaceOrders,
+        ErpTable::Logistics,
+    ];
+
     fn name(self) -> &'static str {
         match self {
             ErpTable::Customers => "customers",
             ErpTable::Products => "products",
             ErpTable::Orders => "erp_orders",
+            ErpTable::MarketplaceOrders => "marketplace_orders",
+            ErpTable::Logistics => "logistics",
         }
     }
 
@@ -37,13 +52,13 @@ impl ErpTable {
             ErpTable::Customers => "customers",
             ErpTable::Products => "products",
             ErpTable::Orders => "orders",
+            ErpTable::MarketplaceOrders => "marketplace_orders",
+            ErpTable::Logistics => "logistics",
         }
     }
 
     pub fn from_stream(stream: &str) -> Option<ErpTable> {
-        [ErpTable::Customers, ErpTable::Products, ErpTable::Orders]
-            .into_iter()
-            .find(|t| t.stream() == stream)
+        ErpTable::ALL.into_iter().find(|t| t.stream() == stream)
     }
 
     /// How the outbox names a record of this table (`customers:C0001`).
@@ -63,6 +78,8 @@ impl ErpTable {
                 "inventory_quantity",
             ],
             ErpTable::Orders => &["order_number", "order_type", "status_code", "total_fen"],
+            ErpTable::MarketplaceOrders => &["order_sn", "status", "total_fen", "currency"],
+            ErpTable::Logistics => &["order_code", "tracking_number", "status"],
         }
     }
 
@@ -72,6 +89,8 @@ impl ErpTable {
             ErpTable::Customers => &["name"],
             ErpTable::Products => &["sku", "name"],
             ErpTable::Orders => &["orderNumber", "amounts.totalAmount"],
+            ErpTable::MarketplaceOrders => &["orderSn", "status"],
+            ErpTable::Logistics => &["orderCode"],
         }
     }
 }
@@ -112,6 +131,11 @@ pub fn missing_field(table: ErpTable, data: &Value) -> Option<String> {
         {
             Some("`type` is neither sales nor purchase".into())
         }
+        ErpTable::MarketplaceOrders
+            if text(data, "totalAmount").is_some() && fen(data, "totalAmount").is_none() =>
+        {
+            Some("`totalAmount` is not an amount of money".into())
+        }
         _ => None,
     }
 }
@@ -144,6 +168,17 @@ fn columns_of(table: ErpTable, d: &Value) -> Vec<Column> {
             Text(Some(text(d, "type").unwrap_or_else(|| "sales".into()))),
             Text(text(d, "status.code")),
             Int(Some(fen(d, "amounts.totalAmount").unwrap_or_default())),
+        ],
+        ErpTable::MarketplaceOrders => vec![
+            Text(Some(text(d, "orderSn").unwrap_or_default())),
+            Text(text(d, "status")),
+            Int(fen(d, "totalAmount")),
+            Text(text(d, "currency")),
+        ],
+        ErpTable::Logistics => vec![
+            Text(Some(text(d, "orderCode").unwrap_or_default())),
+            Text(text(d, "trackingNumber")),
+            Text(text(d, "status")),
         ],
     }
 }

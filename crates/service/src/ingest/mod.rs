@@ -5,9 +5,13 @@
 
 mod member;
 mod pos;
+mod pulled;
 mod reservation;
+mod reservation_import;
 mod supplier;
+mod temu;
 mod webhook;
+mod ylh;
 
 use chrono::FixedOffset;
 use serde::de::DeserializeOwned;

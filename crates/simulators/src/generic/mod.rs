@@ -1,0 +1,1 @@
+//! Placeholder: the generic simulator is being written (issue 6).

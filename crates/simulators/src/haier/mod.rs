@@ -1,0 +1,1 @@
+//! Placeholder: the haier simulator is being written (issue 6).

@@ -1,0 +1,1 @@
+//! Placeholder: the temu simulator is being written (issue 6).

@@ -1,0 +1,1 @@
+//! Placeholder: the yiding simulator is being written (issue 6).

@@ -1,0 +1,1 @@
+//! Placeholder: the ylh simulator is being written (issue 6).
