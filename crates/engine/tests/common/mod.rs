@@ -56,6 +56,15 @@ pub fn erp_config(page_size: u32, vendor: Value) -> Value {
 
 /// A temp SQLite file holding `spec`'s system, its secret in the real keychain, an engine.
 pub async fn vendor_host<S>(sim: S, spec: ErpSystem<'_>) -> VendorHost<S> {
+    typed_vendor_host(sim, SystemType::Erp, spec).await
+}
+
+/// [`vendor_host`] for a system of another type (supplier, ecommerce, reservation, ...).
+pub async fn typed_vendor_host<S>(
+    sim: S,
+    system_type: SystemType,
+    spec: ErpSystem<'_>,
+) -> VendorHost<S> {
     let dir = tempfile::tempdir().expect("tempdir");
     let db = Db::open(&dir.path().join("s.db")).await.expect("db");
     let at = now();
@@ -63,7 +72,7 @@ pub async fn vendor_host<S>(sim: S, spec: ErpSystem<'_>) -> VendorHost<S> {
     let system = ExternalSystem {
         id: new_id(),
         name: format!("{} {}", spec.name, new_id()),
-        system_type: SystemType::Erp,
+        system_type,
         provider: spec.provider.into(),
         version: spec.version.map(Into::into),
         status: SystemStatus::Active,
