@@ -149,11 +149,15 @@ pub const fn erp_streams(cursor_field: &'static str, page_style: PageStyle) -> [
 
 /// One page to fetch: records changed at or after `since` (all when `None`), in the
 /// vendor's change order, page `page` (1-based) of `limit`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct PullRequest {
     pub since: Option<DateTime<Utc>>,
     pub page: u32,
     pub limit: u32,
+    /// For streams read by id rather than listed (logistics by order code): every id the
+    /// sync is about, the same on each page; the connector asks for page `page` of them in
+    /// the batches its vendor allows. Empty for listed streams.
+    pub ids: Vec<String>,
 }
 
 /// A record as Storelink keeps it: mapped to the seed 004 model, with what paging needs.

@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use storelink_connectors::connector::{Connector, PullRequest, RemoteRecord};
+use storelink_connectors::connector::{Connector, Entity, PullRequest, RemoteRecord};
 use storelink_core::error::{AppError, ErrorClass, Rule};
 use storelink_core::ids::{new_id, now};
 use storelink_core::sync::{
@@ -20,7 +20,7 @@ use storelink_core::sync::{
 };
 use storelink_core::system::{ExternalSystem, LastSyncStatus};
 use storelink_store::erp_records::{self, RecordRow};
-use storelink_store::{checkpoints, db_error, sync_logs, sync_tasks, systems};
+use storelink_store::{checkpoints, db_error, supplier_orders, sync_logs, sync_tasks, systems};
 use uuid::Uuid;
 
 use crate::records;
@@ -147,6 +147,13 @@ impl Engine {
             .and_then(|n| usize::try_from(n.clamp(1, 100_000)).ok())
             .unwrap_or(COMMIT_EVERY_RECORDS);
         let item_type = spec.entity.as_str();
+        let ids = match spec.entity {
+            Entity::Logistics => {
+                let mut conn = self.db.read().await?;
+                supplier_orders::open_order_numbers(&mut conn, system.id).await?
+            }
+            _ => Vec::new(),
+        };
         // Two stages: pages are fetched and mapped while earlier ones are being written.
         let (batches, mut to_write) = tokio::sync::mpsc::channel::<Batch>(1);
         let task_id = task.id;
@@ -165,6 +172,7 @@ impl Engine {
                     since: run.since,
                     page: run.page,
                     limit,
+                    ids: ids.clone(),
                 };
                 let page = match self
                     .fetch(connector.as_ref(), &request.stream, pull, &policy, &limiter)
@@ -176,7 +184,15 @@ impl Engine {
                 if pending.total.is_none() {
                     pending.total = page.total;
                 }
-                let next = advance(&run, &page.records, page.has_more);
+                let next = if ids.is_empty() {
+                    advance(&run, &page.records, page.has_more)
+                } else {
+                    // Batches of ids: a batch may find nothing, and the next one is due all the same.
+                    page.has_more.then(|| RunState {
+                        page: run.page + 1,
+                        ..run.clone()
+                    })
+                };
                 pending.high = max_time(pending.high, page_high(&page.records));
                 for record in page.records {
                     let at_boundary = record.updated_at == run.since && run.since.is_some();

@@ -139,3 +139,19 @@ pub async fn list(
     }
     fetch_page(conn, q, page, from_row, |o| o.id).await
 }
+
+/// Order numbers of a system's orders still on their way (pending, confirmed, shipped):
+/// the codes whose logistics a supplier is asked for.
+pub async fn open_order_numbers(
+    conn: &mut SqliteConnection,
+    system_id: Uuid,
+) -> Result<Vec<String>, AppError> {
+    sqlx::query_scalar(
+        "SELECT order_number FROM supplier_orders WHERE system_id = ? \
+         AND status IN ('pending', 'confirmed', 'shipped') ORDER BY order_number",
+    )
+    .bind(system_id.to_string())
+    .fetch_all(conn)
+    .await
+    .map_err(db_error)
+}

@@ -28,6 +28,7 @@ fn list_paths_filter_by_change_time_and_page_by_skip() {
             since,
             page: 1,
             limit: 50,
+            ids: Vec::new(),
         },
     );
     // 23:30:05 UTC is 07:30:05 the next day at +08:00, the server's clock.
@@ -42,6 +43,7 @@ fn list_paths_filter_by_change_time_and_page_by_skip() {
             since: None,
             page: 3,
             limit: 50,
+            ids: Vec::new(),
         },
     );
     assert_eq!(

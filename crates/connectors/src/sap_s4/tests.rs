@@ -38,6 +38,7 @@ fn list_paths_filter_by_change_time_and_page_with_skip_and_top() {
             since,
             page: 1,
             limit: 50,
+            ids: Vec::new(),
         },
     );
     assert_eq!(
@@ -52,6 +53,7 @@ fn list_paths_filter_by_change_time_and_page_with_skip_and_top() {
             since,
             page: 3,
             limit: 50,
+            ids: Vec::new(),
         },
     );
     assert!(
