@@ -13,6 +13,15 @@ use storelink_simulators::kingdee::{FaultSpec, KingdeeSim, KingdeeSimConfig};
 use storelink_store::erp_records::ErpTable;
 
 async fn host(records: usize, faults: &str, secret: &str) -> VendorHost<KingdeeSim> {
+    host_logging_in(records, faults, secret, "app_secret").await
+}
+
+async fn host_logging_in(
+    records: usize,
+    faults: &str,
+    secret: &str,
+    login: &str,
+) -> VendorHost<KingdeeSim> {
     let sim = KingdeeSim::start(KingdeeSimConfig {
         records,
         faults: FaultSpec::parse(faults).expect("faults"),
@@ -32,7 +41,7 @@ async fn host(records: usize, faults: &str, secret: &str) -> VendorHost<KingdeeS
             config: erp_config(
                 50,
                 json!({"acct_id": c.acct_id, "username": c.username, "app_id": c.app_id,
-                    "lookback_seconds": 0}),
+                    "lookback_seconds": 0, "login": login}),
             ),
             secret: ("app_secret", secret),
         },
@@ -187,4 +196,28 @@ async fn an_erp_webhook_pulls_the_named_customer_through_kingdee() {
         h.sim.record("customers", &number).expect("raw")["FName"]
     );
     assert_eq!(h.count(ErpTable::Customers).await, 1, "only the named one");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sdk_signature_headers_sync_without_a_login() {
+    // Session drops mid-sync are survived too: signed calls need no session.
+    let h = host_logging_in(120, "expire_token_every:7", SECRET, "sdk_headers").await;
+    h.full_sync_each(&[("customers", ErpTable::Customers, 120)], "")
+        .await;
+    let stats = h.sim.stats();
+    assert_eq!(stats.logins, 0, "no login call with SDK headers");
+    assert!(stats.signed_calls >= 3, "{stats:?}");
+    assert_eq!(stats.failed_logins, 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sdk_signature_headers_with_a_wrong_secret_are_refused() {
+    let h = host_logging_in(20, "", "not-the-secret", "sdk_headers").await;
+    let err = h
+        .sync("customers", SyncMode::Full)
+        .await
+        .expect_err("refused");
+    assert!(is_auth_refusal(&err), "{err}");
+    assert!(h.sim.stats().failed_logins >= 1);
+    assert_eq!(h.count(ErpTable::Customers).await, 0);
 }

@@ -27,6 +27,8 @@ pub enum LoginKind {
     Sign,
     /// `ValidateUser` with the user's password.
     Password,
+    /// No login: every call carries the SDK 8.x signature headers (see `sdk_headers`).
+    SdkHeaders,
 }
 
 impl LoginKind {
@@ -35,6 +37,7 @@ impl LoginKind {
             "" | "app_secret" | "appsecret" => Some(LoginKind::AppSecret),
             "sign" => Some(LoginKind::Sign),
             "password" => Some(LoginKind::Password),
+            "sdk_headers" | "sdk" | "signature_headers" => Some(LoginKind::SdkHeaders),
             _ => None,
         }
     }
@@ -46,9 +49,11 @@ pub struct Credentials {
     pub username: String,
     pub app_id: String,
     pub login: LoginKind,
-    /// The app secret (app_secret, sign) or the password (password).
+    /// The app secret (app_secret, sign, sdk_headers) or the password (password).
     pub secret: String,
     pub lcid: i64,
+    /// The organisation number the SDK headers carry (`config.org_num`, default `0`).
+    pub org_num: String,
 }
 
 impl std::fmt::Debug for Credentials {
@@ -236,7 +241,27 @@ impl Client {
         body: &Value,
         session: Option<&str>,
     ) -> Result<http::Answer, CallError> {
-        let mut request = self.http.post(self.url(service)).json(body);
+        let url = self.url(service);
+        let mut request = self.http.post(&url).json(body);
+        if self.creds.login == LoginKind::SdkHeaders {
+            let c = &self.creds;
+            let path = reqwest::Url::parse(&url)
+                .map(|u| u.path().to_owned())
+                .unwrap_or_default();
+            let id = super::sdk_headers::SdkIdentity {
+                app_id: &c.app_id,
+                app_secret: &c.secret,
+                acct_id: &c.acct_id,
+                username: &c.username,
+                lcid: c.lcid,
+                org_num: &c.org_num,
+            };
+            for (name, value) in
+                super::sdk_headers::headers(&id, &path, chrono::Utc::now().timestamp())?
+            {
+                request = request.header(name, value);
+            }
+        }
         if let Some(s) = session {
             request = request.header(reqwest::header::COOKIE, format!("{SESSION_COOKIE}={s}"));
         }
@@ -259,15 +284,19 @@ impl Client {
                     json!({"parameters": [c.acct_id, c.username, c.app_id, ts, signed, c.lcid]}),
                 )
             }
-            LoginKind::Password => (
+            LoginKind::Password | LoginKind::SdkHeaders => (
                 format!("{AUTH}.ValidateUser"),
                 json!({"parameters": [c.acct_id, c.username, c.secret, c.lcid]}),
             ),
         }
     }
 
-    /// Logs in and keeps the session cookie.
+    /// Logs in and keeps the session cookie. With SDK headers there is nothing to do: each
+    /// call proves itself.
     pub async fn login(&self) -> Result<String, CallError> {
+        if self.creds.login == LoginKind::SdkHeaders {
+            return Ok(String::new());
+        }
         let (service, body) = self.login_call();
         let answer = self.post(&service, &body, None).await?;
         let status = answer.code();
@@ -307,11 +336,19 @@ impl Client {
         let service = format!("{FORM}.{method}");
         let mut lost = String::new();
         for _ in 0..2 {
+            let sdk = self.creds.login == LoginKind::SdkHeaders;
             let session = match self.cached() {
-                Some(s) => s,
-                None => self.login().await?,
+                Some(s) => Some(s),
+                None if sdk => None,
+                None => Some(self.login().await?),
             };
-            let answer = self.post(&service, body, Some(&session)).await?;
+            let answer = self.post(&service, body, session.as_deref()).await?;
+            if sdk {
+                // The server may open a session for signed calls; send it back while it lasts.
+                if let Some(s) = session_cookie(&answer.headers) {
+                    self.store(Some(s));
+                }
+            }
             match read_reply(answer.code(), answer.retry_after, &answer.text)? {
                 Reply::Ok(v) => return Ok(v),
                 Reply::SessionLost(m) => {

@@ -4,9 +4,12 @@
 //! - `api_endpoint`: the server root, e.g. `https://k3.example.com` (a trailing `/k3cloud`
 //!   is accepted).
 //! - `config.acct_id` (账套 ID, the data centre), `config.username`.
-//! - `config.login`: `app_secret` (LoginByAppSecret, default), `sign` (LoginBySign) or
-//!   `password` (ValidateUser); `config.app_id` for the first two; `config.lcid` (2052).
-//! - secrets: `app_secret` (app_secret, sign) or `password` (password).
+//! - `config.login`: `app_secret` (LoginByAppSecret, default), `sign` (LoginBySign),
+//!   `password` (ValidateUser) or `sdk_headers` (no login; the SDK 8.x signature headers on
+//!   every call, see `sdk_headers`); `config.app_id` for all but `password` (for
+//!   `sdk_headers` the portal's `{clientId}_{key}` form); `config.lcid` (2052);
+//!   `config.org_num` (`0`) for `sdk_headers`.
+//! - secrets: `app_secret` (app_secret, sign, sdk_headers) or `password` (password).
 //! - `config.submit_orders` / `config.audit_orders` (false): Submit / Audit a saved sales
 //!   order; `config.sale_org` (`100`): the selling organisation's number.
 //! - `config.utc_offset_minutes`: the server's zone (UTC+8 default); `FModifyDate` is local.
@@ -19,6 +22,7 @@
 mod client;
 mod fields;
 mod push;
+pub mod sdk_headers;
 #[cfg(test)]
 mod tests;
 
@@ -64,7 +68,12 @@ pub fn from_settings(
         storelink_core::AppError::field(
             "config.login",
             Rule::OneOf {
-                allowed: vec!["app_secret".into(), "sign".into(), "password".into()],
+                allowed: vec![
+                    "app_secret".into(),
+                    "sign".into(),
+                    "password".into(),
+                    "sdk_headers".into(),
+                ],
             },
             format!("`{login_text}` is not a K3 Cloud login method"),
         )
@@ -74,7 +83,7 @@ pub fn from_settings(
             settings.optional_text("app_id").unwrap_or_default(),
             settings.secret("password", "the K3 Cloud user's password")?,
         ),
-        LoginKind::AppSecret | LoginKind::Sign => (
+        LoginKind::AppSecret | LoginKind::Sign | LoginKind::SdkHeaders => (
             settings.text("app_id", "the K3 Cloud app ID")?,
             settings.secret("app_secret", "the K3 Cloud app secret")?,
         ),
@@ -94,6 +103,9 @@ pub fn from_settings(
                 .get("lcid")
                 .and_then(Value::as_i64)
                 .unwrap_or(2052),
+            org_num: settings
+                .optional_text("org_num")
+                .unwrap_or_else(|| "0".to_owned()),
         },
         timeout: settings.timeout(),
         offset: storelink_core::vendor_time::offset_of_config(&settings.config),

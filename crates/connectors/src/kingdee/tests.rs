@@ -134,6 +134,7 @@ fn settings_need_their_keys_and_never_show_secrets() {
         login: LoginKind::Sign,
         secret: "very-secret".into(),
         lcid: 2052,
+        org_num: "0".into(),
     };
     assert!(!format!("{creds:?}").contains("very-secret"));
 }
@@ -149,6 +150,7 @@ fn an_order_becomes_a_sales_order_model() {
             login: LoginKind::AppSecret,
             secret: "s".into(),
             lcid: 2052,
+            org_num: "0".into(),
         },
         timeout: Duration::from_secs(1),
         offset: storelink_core::vendor_time::china_offset(),

@@ -13,6 +13,7 @@
 mod query;
 mod render;
 mod routes;
+mod sdk_auth;
 mod writes;
 
 #[cfg(test)]
@@ -60,7 +61,8 @@ impl Default for KingdeeSimConfig {
             acct_id: "65f1a0c2e4b0d1".to_owned(),
             username: "storelink".to_owned(),
             password: "k3-pass".to_owned(),
-            app_id: "241234_storelink".to_owned(),
+            // The developer portal's form: client id, `_`, the encoded gateway key.
+            app_id: "241234_c3RvcmVsaW5rLWszLXNpbS1nYXRld2F5".to_owned(),
             app_secret: "k3-app-secret".to_owned(),
             session_ttl: Duration::from_secs(3600),
             utc_offset_minutes: 480,
@@ -78,6 +80,8 @@ pub struct KingdeeStats {
     pub failed_logins: u64,
     /// Business calls answered "session lost" (no, unknown or expired session).
     pub sessions_lost: u64,
+    /// Business calls authenticated by valid SDK 8.x signature headers.
+    pub signed_calls: u64,
     pub faults: BTreeMap<String, u64>,
     pub customers_created: u64,
     pub customers_updated: u64,

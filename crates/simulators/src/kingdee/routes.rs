@@ -96,6 +96,7 @@ fn object(v: Option<&Value>) -> Option<Map<String, Value>> {
 async fn service(
     State(s): S,
     Path(name): Path<String>,
+    uri: axum::http::Uri,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
@@ -110,7 +111,7 @@ async fn service(
     if !call.starts_with(FORM) {
         return (StatusCode::NOT_FOUND, "response_error: no such service").into_response();
     }
-    business(&s, &method, &headers, &body).await
+    business(&s, &method, uri.path(), &headers, &body).await
 }
 
 fn login(s: &Shared, method: &str, body: &[u8]) -> Response {
@@ -203,12 +204,28 @@ fn server_fault(status: StatusCode, message: &str) -> Response {
     (status, format!("response_error:{message}")).into_response()
 }
 
-async fn business(s: &Shared, method: &str, headers: &HeaderMap, body: &[u8]) -> Response {
+async fn business(
+    s: &Shared,
+    method: &str,
+    path: &str,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Response {
     let session = session_of(headers);
-    let live = session
-        .as_ref()
-        .and_then(|id| lock(&s.sessions).get(id).copied())
-        .is_some_and(|t| t > wall_ms());
+    // SDK 8.x clients sign every call instead of logging in.
+    let signed = super::sdk_auth::present(headers);
+    if signed {
+        if let Err(message) = super::sdk_auth::verify(&s.config, headers, path) {
+            lock(&s.stats).failed_logins += 1;
+            return json_reply(StatusCode::OK, &envelope(method, failure(15, &message)));
+        }
+        lock(&s.stats).signed_calls += 1;
+    }
+    let live = signed
+        || session
+            .as_ref()
+            .and_then(|id| lock(&s.sessions).get(id).copied())
+            .is_some_and(|t| t > wall_ms());
     if !live {
         lock(&s.stats).sessions_lost += 1;
         return json_reply(StatusCode::OK, &envelope(method, failure(1, SESSION_LOST)));
