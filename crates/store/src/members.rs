@@ -59,21 +59,24 @@ pub async fn find_matching(
         .collect()
 }
 
-/// Inserts or replaces by local id.
+/// Inserts or replaces by local id. A version the member platform has (`success`) also
+/// becomes the member's remote fingerprint; a local change waiting to be sent keeps it.
 pub async fn upsert(
     conn: &mut SqliteConnection,
     m: &MemberSync,
     content_hash: &str,
 ) -> Result<(), AppError> {
+    let remote_hash = (m.sync_status == RecordSyncStatus::Success).then_some(content_hash);
     sqlx::query(&format!(
-        "INSERT INTO member_syncs ({COLUMNS}, content_hash) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) \
+        "INSERT INTO member_syncs ({COLUMNS}, content_hash, remote_hash) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) \
          ON CONFLICT (id) DO UPDATE SET member_id = excluded.member_id, \
          external_member_id = excluded.external_member_id, phone = excluded.phone, \
          name = excluded.name, email = excluded.email, level = excluded.level, \
          points = excluded.points, balance_fen = excluded.balance_fen, \
          sync_status = excluded.sync_status, last_activity = excluded.last_activity, \
-         updated_at = excluded.updated_at, content_hash = excluded.content_hash"
+         updated_at = excluded.updated_at, content_hash = excluded.content_hash, \
+         remote_hash = coalesce(excluded.remote_hash, member_syncs.remote_hash)"
     ))
     .bind(m.id.to_string())
     .bind(m.system_id.to_string())
@@ -89,9 +92,39 @@ pub async fn upsert(
     .bind(m.last_activity.map(fmt_time))
     .bind(fmt_time(m.updated_at))
     .bind(content_hash)
+    .bind(remote_hash)
     .execute(conn)
     .await
     .map_err(db_error)?;
+    Ok(())
+}
+
+/// The fingerprint of the member as its platform last reported it (see [`upsert`]).
+pub async fn remote_hash(
+    conn: &mut SqliteConnection,
+    id: Uuid,
+) -> Result<Option<String>, AppError> {
+    sqlx::query_scalar::<_, Option<String>>("SELECT remote_hash FROM member_syncs WHERE id = ?")
+        .bind(id.to_string())
+        .fetch_optional(conn)
+        .await
+        .map(Option::flatten)
+        .map_err(db_error)
+}
+
+/// Records that the platform's version with this fingerprint has been seen and settled
+/// (a conflict decided for the local change), so reading it again is no new conflict.
+pub async fn set_remote_hash(
+    conn: &mut SqliteConnection,
+    id: Uuid,
+    hash: &str,
+) -> Result<(), AppError> {
+    sqlx::query("UPDATE member_syncs SET remote_hash = ? WHERE id = ?")
+        .bind(hash)
+        .bind(id.to_string())
+        .execute(conn)
+        .await
+        .map_err(db_error)?;
     Ok(())
 }
 
