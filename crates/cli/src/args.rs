@@ -49,13 +49,43 @@ pub enum Command {
     /// Records changed here and at the vendor, waiting for a person (strategy `manual`).
     #[command(subcommand)]
     Conflicts(ConflictsCommand),
+    /// Reservations (seed 002): import historical ones from a CSV or .xlsx file.
+    #[command(subcommand)]
+    Reservations(ReservationsCommand),
     /// Run a vendor simulator on this machine (tests, demos, benchmarks).
     #[command(subcommand)]
     Simulate(SimulateCommand),
+    /// Supplier orders: cancel or reschedule one (sent on to the supplier).
+    #[command(subcommand)]
+    SupplierOrders(SupplierOrdersCommand),
     /// Systems' latest health snapshots (taken every 5 minutes while `serve` runs).
     Health {
         /// One system (default: every system with a snapshot).
         system_id: Option<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SupplierOrdersCommand {
+    /// Cancel an order here and ask the supplier to cancel it.
+    Cancel {
+        /// The supplier system.
+        #[arg(long)]
+        system: String,
+        order_number: String,
+        #[arg(long)]
+        reason: String,
+    },
+    /// Move the delivery and/or installation day (改约); times in the future, RFC 3339
+    /// or local (`2024-02-20 10:00`).
+    Reschedule {
+        #[arg(long)]
+        system: String,
+        order_number: String,
+        #[arg(long)]
+        distribution_time: Option<String>,
+        #[arg(long)]
+        install_time: Option<String>,
     },
 }
 
@@ -101,6 +131,18 @@ pub enum ConflictsCommand {
     },
 }
 
+#[derive(Debug, Subcommand)]
+pub enum ReservationsCommand {
+    /// Import past reservations, all or nothing; prints a report naming each bad row.
+    Import {
+        /// The reservation system (Yiding) they belong to.
+        #[arg(long)]
+        system: String,
+        /// A CSV (UTF-8) or .xlsx file whose header row names seed 002's fields.
+        file: PathBuf,
+    },
+}
+
 /// What every vendor simulator takes.
 #[derive(Debug, Args)]
 pub struct VendorSimArgs {
@@ -141,15 +183,15 @@ pub enum SimulateCommand {
     SapB1(VendorSimArgs),
     /// SAP S/4HANA Cloud OData v2 (Basic or OAuth2, CSRF tokens, A_BusinessPartner, A_Product, A_SalesOrder).
     SapS4(VendorSimArgs),
-    /// Haier open platform (being written).
+    /// Haier open platform (OAuth2 client credentials, product info ≤ 20 codes, prices, stock, logistics).
     Haier(VendorSimArgs),
-    /// 易理货 YLH (being written).
+    /// 易理货 YLH (OAuth2 password grant, order create/cancel/reschedule, logistics).
     Ylh(VendorSimArgs),
-    /// Temu Partner API (being written).
+    /// Temu Partner API (signed /openapi/router: orders, goods; 20 QPS; signed, encrypted webhooks).
     Temu(VendorSimArgs),
-    /// Yiding reservations (being written).
+    /// Yiding reservations (seed 002: list, status updates, API key, signed webhooks).
     Yiding(VendorSimArgs),
-    /// The seed 000 systems: Meituan POS, 蜀海 supply chain, WeChat member (being written).
+    /// The seed 000 systems: Meituan POS, 蜀海 supply chain, WeChat member (/pos, /supplier, /member).
     Generic(VendorSimArgs),
 }
 

@@ -6,8 +6,10 @@ mod bench;
 mod conflicts;
 mod output;
 mod progress;
+mod reservations;
 mod serve;
 mod simulate;
+mod supplier_orders;
 
 use std::collections::BTreeMap;
 use std::io::{BufRead, IsTerminal};
@@ -112,6 +114,8 @@ async fn dispatch(
         Command::Sync(cmd) => sync(cmd, services, actor, out).await,
         Command::Outbox(cmd) => outbox(cmd, services, actor, out).await,
         Command::Conflicts(cmd) => conflicts::run(cmd, services, actor, out).await,
+        Command::SupplierOrders(cmd) => supplier_orders::run(cmd, services, actor, out).await,
+        Command::Reservations(cmd) => reservations::run(cmd, services, actor, out).await,
         Command::Simulate(_) => Ok(()),
         Command::Health { system_id } => match system_id {
             Some(id) => {

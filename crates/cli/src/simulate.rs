@@ -5,9 +5,14 @@ use std::net::SocketAddr;
 
 use storelink_core::{AppError, Rule};
 use storelink_simulators::erp::{ErpSim, ErpSimConfig, FaultSpec};
+use storelink_simulators::generic::{GenericSim, GenericSimConfig, System as GenericSystem};
+use storelink_simulators::haier::{HaierSim, HaierSimConfig};
 use storelink_simulators::kingdee::{KingdeeSim, KingdeeSimConfig};
 use storelink_simulators::sap_b1::{SapB1Sim, SapB1SimConfig};
 use storelink_simulators::sap_s4::{SapS4Sim, SapS4SimConfig};
+use storelink_simulators::temu::{TemuSim, TemuSimConfig};
+use storelink_simulators::yiding::{YidingSim, YidingSimConfig};
+use storelink_simulators::ylh::{YlhSim, YlhSimConfig};
 use storelink_simulators::yonyou::{Variant, YonyouSim, YonyouSimConfig};
 
 use crate::args::{SimulateCommand, VendorSimArgs};
@@ -44,6 +49,11 @@ simulator!(
     SapS4Sim => SapS4SimConfig,
     KingdeeSim => KingdeeSimConfig,
     YonyouSim => YonyouSimConfig,
+    HaierSim => HaierSimConfig,
+    YlhSim => YlhSimConfig,
+    TemuSim => TemuSimConfig,
+    YidingSim => YidingSimConfig,
+    GenericSim => GenericSimConfig,
 );
 
 /// Runs the chosen simulator until Ctrl-C.
@@ -195,27 +205,99 @@ async fn sap_s4(args: &VendorSimArgs, out: &Output) -> Result<(), AppError> {
     serve(args.listen, config, credentials, out).await
 }
 
-/// `storelink simulate haier` (placeholder; being written).
-async fn haier(_args: &VendorSimArgs, _out: &Output) -> Result<(), AppError> {
-    Err(AppError::internal("the haier simulator is being written"))
+/// `storelink simulate haier`: the Haier open platform simulator (`--records` products).
+async fn haier(args: &VendorSimArgs, out: &Output) -> Result<(), AppError> {
+    let config = HaierSimConfig {
+        products: args.records,
+        seed: args.seed,
+        faults: parse_faults(&args.faults)?,
+        ..HaierSimConfig::default()
+    };
+    // Simulator-only credentials, printed so a test system can be set up against it.
+    let credentials = |sim: &HaierSim| {
+        let c = sim.config();
+        tracing::info!(client_id = %c.client_id, client_secret = %c.client_secret,
+            customer_code = %c.customer_code, send_to_code = %c.send_to_code,
+            password = %c.password, seller_password = %c.seller_password,
+            products = c.products, orders = c.orders, "haier simulator credentials");
+    };
+    serve(args.listen, config, credentials, out).await
 }
 
-/// `storelink simulate ylh` (placeholder; being written).
-async fn ylh(_args: &VendorSimArgs, _out: &Output) -> Result<(), AppError> {
-    Err(AppError::internal("the ylh simulator is being written"))
+/// `storelink simulate ylh`: the 易理货 simulator (`--records` orders it already has).
+async fn ylh(args: &VendorSimArgs, out: &Output) -> Result<(), AppError> {
+    let config = YlhSimConfig {
+        orders: args.records,
+        seed: args.seed,
+        faults: parse_faults(&args.faults)?,
+        ..YlhSimConfig::default()
+    };
+    // Simulator-only credentials, printed so a test system can be set up against it.
+    let credentials = |sim: &YlhSim| {
+        let c = sim.config();
+        tracing::info!(client_id = %c.client_id, client_secret = %c.client_secret,
+            username = %c.username, password = %c.password, app_key = %c.app_key,
+            callback_secret = %c.callback_secret, orders = args.records,
+            "ylh simulator credentials");
+    };
+    serve(args.listen, config, credentials, out).await
 }
 
-/// `storelink simulate temu` (placeholder; being written).
-async fn temu(_args: &VendorSimArgs, _out: &Output) -> Result<(), AppError> {
-    Err(AppError::internal("the temu simulator is being written"))
+/// `storelink simulate temu`: the Temu Partner API router (`/openapi/router`); `--records`
+/// parent orders and half as many goods.
+async fn temu(args: &VendorSimArgs, out: &Output) -> Result<(), AppError> {
+    let config = TemuSimConfig {
+        orders: args.records,
+        goods: (args.records / 2).max(1),
+        seed: args.seed,
+        faults: parse_faults(&args.faults)?,
+        ..TemuSimConfig::default()
+    };
+    // Simulator-only credentials, printed so a test system can be set up against it.
+    let credentials = |sim: &TemuSim| {
+        let c = sim.config();
+        tracing::info!(app_key = %c.app_key, app_secret = %c.app_secret,
+            access_token = %c.access_token, orders = c.orders, goods = c.goods,
+            "temu simulator credentials");
+    };
+    serve(args.listen, config, credentials, out).await
 }
 
-/// `storelink simulate yiding` (placeholder; being written).
-async fn yiding(_args: &VendorSimArgs, _out: &Output) -> Result<(), AppError> {
-    Err(AppError::internal("the yiding simulator is being written"))
+/// `storelink simulate yiding`: the Yiding reservation platform (seed 002's contract).
+async fn yiding(args: &VendorSimArgs, out: &Output) -> Result<(), AppError> {
+    let config = YidingSimConfig {
+        records: args.records,
+        seed: args.seed,
+        faults: parse_faults(&args.faults)?,
+        ..YidingSimConfig::default()
+    };
+    // Simulator-only credentials, printed so a test system can be set up against it.
+    let credentials = |sim: &YidingSim| {
+        tracing::info!(api_endpoint = %sim.api_endpoint(), api_key = %sim.config().api_key,
+            store_id = %sim.config().store_id, records = args.records, "yiding simulator credentials");
+    };
+    serve(args.listen, config, credentials, out).await
 }
 
-/// `storelink simulate generic` (placeholder; being written).
-async fn generic(_args: &VendorSimArgs, _out: &Output) -> Result<(), AppError> {
-    Err(AppError::internal("the generic simulator is being written"))
+/// `storelink simulate generic`: the seed 000 systems (Meituan POS, 蜀海 supply chain,
+/// WeChat member), each under its own prefix; `--records` members, a quarter as many
+/// supplier orders.
+async fn generic(args: &VendorSimArgs, out: &Output) -> Result<(), AppError> {
+    let config = GenericSimConfig {
+        members: args.records,
+        orders: (args.records / 4).max(1),
+        seed: args.seed,
+        faults: parse_faults(&args.faults)?,
+        ..GenericSimConfig::default()
+    };
+    // Simulator-only keys, printed so test systems can be set up against it.
+    let credentials = |sim: &GenericSim| {
+        let c = sim.config();
+        tracing::info!(pos_endpoint = %sim.url(GenericSystem::Pos), pos_api_key = %c.pos_api_key,
+            supplier_endpoint = %sim.url(GenericSystem::Supplier),
+            supplier_api_key = %c.supplier_api_key,
+            member_endpoint = %sim.url(GenericSystem::Member), member_api_key = %c.member_api_key,
+            members = c.members, orders = c.orders, "seed 000 simulator endpoints and keys");
+    };
+    serve(args.listen, config, credentials, out).await
 }

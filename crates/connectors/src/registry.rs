@@ -158,6 +158,13 @@ fn canonical(system_type: SystemType, provider: &str) -> Option<&'static str> {
     Some(name)
 }
 
+/// Whether a system's connection test is its connector's own (a real login plus one
+/// cheap read). Seed 000's generic systems have no login: probing the endpoint with the API
+/// key is their test.
+pub fn tests_by_login(system_type: SystemType, provider: &str) -> bool {
+    canonical(system_type, provider).is_some_and(|p| !p.starts_with("generic_"))
+}
+
 type MappingSpec = (
     &'static [crate::connector::StreamSpec],
     fn(&str) -> FieldMapping,

@@ -32,11 +32,14 @@ string_enum!(
     PosTransactionsCreate => "pos_transactions_create",
     SupplierOrdersView => "supplier_orders_view",
     SupplierOrdersCreate => "supplier_orders_create",
+    SupplierOrdersCancel => "supplier_orders_cancel",
+    SupplierOrdersReschedule => "supplier_orders_reschedule",
     MembersView => "members_view",
     MembersSync => "members_sync",
     ReservationsView => "reservations_view",
     ReservationsSync => "reservations_sync",
     ReservationsUpdateStatus => "reservations_update_status",
+    ReservationsImport => "reservations_import",
     SyncLogsView => "sync_logs_view",
     SyncRun => "sync_run",
     ConflictsResolve => "conflicts_resolve",
@@ -80,8 +83,12 @@ pub fn allowed_roles(op: Operation) -> &'static [Role] {
         | Op::UsersView
         | Op::UsersManage
         | Op::TokensManage
-        | Op::ListenerManage => MANAGERS,
-        Op::SupplierOrdersCreate => &[R::Admin, R::StoreManager, R::WarehouseManager],
+        | Op::ListenerManage
+        | Op::ReservationsImport => MANAGERS,
+        // Cancelling or rescheduling an order goes with creating it (seed 000).
+        Op::SupplierOrdersCreate | Op::SupplierOrdersCancel | Op::SupplierOrdersReschedule => {
+            &[R::Admin, R::StoreManager, R::WarehouseManager]
+        }
         Op::MembersSync | Op::ReservationsSync | Op::ErpRecordsEdit => {
             &[R::Admin, R::StoreManager, R::CustomerManager]
         }

@@ -125,6 +125,14 @@ impl Connector for Timed {
     ) -> BoxFuture<'a, Result<serde_json::Value, CallError>> {
         self.timed(self.inner.push(request))
     }
+
+    fn event_target(
+        &self,
+        event_type: &str,
+        payload: &serde_json::Value,
+    ) -> Option<(String, String)> {
+        self.inner.event_target(event_type, payload)
+    }
 }
 
 #[cfg(test)]

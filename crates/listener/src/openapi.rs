@@ -34,6 +34,8 @@ impl Modify for BearerAuth {
         routes::lists::pos_transactions, routes::lists::supplier_orders, routes::lists::members,
         routes::lists::reservations, routes::lists::sync_logs,
         routes::webhooks::receive,
+        routes::temu::receive,
+        routes::ylh::callback,
     ),
     modifiers(&BearerAuth)
 )]

@@ -288,6 +288,12 @@ impl Services {
                 field: Some("status".into()),
             });
         }
+        // Members (seed 000) are settled by the member sync's own rules.
+        if conflict.entity == "member" {
+            return self
+                .resolve_member_conflict(actor, tx, conflict, choice)
+                .await;
+        }
         let (table, external_id) = ErpTable::from_stream(&conflict.entity)
             .zip(conflict.record_key.split_once(':').map(|(_, id)| id))
             .ok_or_else(|| AppError::internal(format!("conflict {id} names no ERP record")))?;
@@ -329,25 +335,37 @@ impl Services {
         }
         let resolution =
             json!({"choice": choice, "sent_to_vendor": send, "replaced_changes": replaced});
-        conflicts::resolve(&mut tx, id, &resolution, &actor.username, now()).await?;
-        record(
-            &mut tx,
-            actor,
-            Change {
-                op: Operation::ConflictsResolve,
-                entity: "conflict",
-                entity_id: Some(id.to_string()),
-                outcome: AuditOutcome::Success,
-                before: None,
-                after: Some(resolution),
-                detail: Some(conflict.record_key.clone()),
-            },
-        )
-        .await?;
-        let resolved = conflicts::get(&mut tx, id).await?;
-        tx.commit().await.map_err(db_error)?;
-        Ok(resolved)
+        settle(tx, actor, id, &conflict.record_key, resolution).await
     }
+}
+
+/// Marks a conflict resolved with what was done, audits it and commits: the last step of
+/// resolving any conflict (ERP records and members alike).
+pub(crate) async fn settle(
+    mut tx: storelink_store::Tx,
+    actor: &Actor,
+    id: uuid::Uuid,
+    record_key: &str,
+    resolution: serde_json::Value,
+) -> Result<Conflict, AppError> {
+    conflicts::resolve(&mut tx, id, &resolution, &actor.username, now()).await?;
+    record(
+        &mut tx,
+        actor,
+        Change {
+            op: Operation::ConflictsResolve,
+            entity: "conflict",
+            entity_id: Some(id.to_string()),
+            outcome: AuditOutcome::Success,
+            before: None,
+            after: Some(resolution),
+            detail: Some(record_key.to_owned()),
+        },
+    )
+    .await?;
+    let resolved = conflicts::get(&mut tx, id).await?;
+    tx.commit().await.map_err(db_error)?;
+    Ok(resolved)
 }
 
 #[cfg(test)]

@@ -66,7 +66,10 @@ impl Services {
         let db = Db::open(&data_dir.join(DB_FILE_NAME)).await?;
         let (events, _) = broadcast::channel(1024);
         let keychain = Keychain::new(KEYCHAIN_SERVICE);
-        let engine = Arc::new(storelink_engine::Engine::new(db.clone(), keychain.clone()));
+        let engine = Arc::new(
+            storelink_engine::Engine::new(db.clone(), keychain.clone())
+                .with_domain_sink(Arc::new(crate::ingest::PulledRecords::new(events.clone()))),
+        );
         crate::health::forward_alerts(&engine, events.clone());
         Ok(Services {
             engine,

@@ -11,6 +11,7 @@ pub mod health;
 pub mod ingest;
 pub mod listener_settings;
 pub mod records;
+mod supplier_actions;
 pub mod sync;
 pub mod systems;
 pub mod tokens;

@@ -33,6 +33,48 @@ impl ConnKill {
     }
 }
 
+/// A request's headers and its connection handle, as an extractor for the simulators'
+/// handlers.
+pub(crate) struct Ctx {
+    headers: axum::http::HeaderMap,
+    kill: Option<ConnKill>,
+}
+
+impl<St: Send + Sync> axum::extract::FromRequestParts<St> for Ctx {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        _: &St,
+    ) -> Result<Self, std::convert::Infallible> {
+        Ok(Ctx {
+            headers: parts.headers.clone(),
+            kill: parts.extensions.get::<ConnKill>().cloned(),
+        })
+    }
+}
+
+impl Ctx {
+    /// A header's trimmed value, if it has a non-empty one.
+    pub(crate) fn header(&self, name: &str) -> Option<String> {
+        let v = self.headers.get(name)?.to_str().ok()?.trim();
+        (!v.is_empty()).then(|| v.to_owned())
+    }
+
+    /// Drops the connection without an answer (the `reset` fault). Without a connection
+    /// handle (a handler called directly), `fallback` is answered instead.
+    pub(crate) async fn reset_or(
+        &self,
+        fallback: axum::response::Response,
+    ) -> axum::response::Response {
+        if let Some(kill) = &self.kill {
+            kill.reset();
+            std::future::pending::<()>().await;
+        }
+        fallback
+    }
+}
+
 /// A running server. Dropping it aborts the server; [`SimServer::stop`] also waits.
 pub(crate) struct SimServer {
     addr: SocketAddr,

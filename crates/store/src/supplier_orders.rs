@@ -114,6 +114,21 @@ pub async fn set_status(conn: &mut SqliteConnection, o: &SupplierOrder) -> Resul
     Ok(())
 }
 
+/// Replaces an order's delivery info (what a supplier reported about the delivery).
+pub async fn set_delivery_info(
+    conn: &mut SqliteConnection,
+    o: &SupplierOrder,
+) -> Result<(), AppError> {
+    sqlx::query("UPDATE supplier_orders SET delivery_info = ?, updated_at = ? WHERE id = ?")
+        .bind(json_text(&o.delivery_info)?)
+        .bind(fmt_time(o.updated_at))
+        .bind(o.id.to_string())
+        .execute(conn)
+        .await
+        .map_err(db_error)?;
+    Ok(())
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct SupplierOrderFilter {
     pub system_id: Option<Uuid>,

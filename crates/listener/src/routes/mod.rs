@@ -5,7 +5,9 @@
 pub(crate) mod ingest;
 pub(crate) mod lists;
 pub(crate) mod systems;
+pub(crate) mod temu;
 pub(crate) mod webhooks;
+pub(crate) mod ylh;
 
 use axum::body::Bytes;
 use axum::extract::rejection::{BytesRejection, QueryRejection};
@@ -47,10 +49,13 @@ pub fn router() -> Router<ListenerState> {
             put(ingest::reservation_status),
         )
         .route("/sync-logs", get(lists::sync_logs))
-        .route("/webhooks/{channel}/{system_id}", post(webhooks::receive));
+        .route("/webhooks/{channel}/{system_id}", post(webhooks::receive))
+        .route("/webhooks/temu/{system_id}", post(temu::receive_for_system))
+        .route("/callbacks/ylh/{system_id}", post(ylh::callback));
     Router::new()
         .nest(PREFIX, api)
         .route("/healthz", get(healthz))
+        .route(temu::PATH, post(temu::receive))
         .route("/openapi.json", get(openapi))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)

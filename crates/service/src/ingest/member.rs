@@ -9,7 +9,7 @@ use storelink_core::pos::RecordSyncStatus;
 use storelink_core::sync::SyncAction;
 use storelink_core::system::{ExternalSystem, SystemType};
 use storelink_core::{Actor, Operation};
-use storelink_store::{members as repo, outbox, SqliteConnection};
+use storelink_store::{conflicts, members as repo, outbox, SqliteConnection};
 
 use super::{audit_push, content_hash, keep_api_push, log_item, parse_body, Applied, RawPush};
 use crate::Services;
@@ -69,9 +69,29 @@ fn applied_at() -> String {
     storelink_store::fmt_time(now())
 }
 
-/// Upserts a validated member. `local` marks a change made in the store, which the member
-/// platform must hear about; a platform's own webhook is not echoed back.
+/// Upserts a validated member and logs it. `local` marks a change made in the store, which
+/// the member platform must hear about; a platform's own webhook is not echoed back.
 pub(crate) async fn apply(
+    conn: &mut SqliteConnection,
+    system: &ExternalSystem,
+    input: MemberInput,
+    local: bool,
+) -> Result<Applied, AppError> {
+    let member_id = input.member_id.clone();
+    let applied = apply_unlogged(conn, system, input, local).await?;
+    if !applied.duplicate {
+        let action = if applied.created {
+            SyncAction::Create
+        } else {
+            SyncAction::Update
+        };
+        log_item(conn, system.id, "member", &member_id, action).await?;
+    }
+    Ok(applied)
+}
+
+/// [`apply`] without its sync log line (a pulled member is logged by the sync that read it).
+pub(crate) async fn apply_unlogged(
     conn: &mut SqliteConnection,
     system: &ExternalSystem,
     input: MemberInput,
@@ -133,21 +153,11 @@ pub(crate) async fn apply(
     repo::upsert(conn, &member, &hash).await?;
     if local {
         let payload = serde_json::to_value(&input).map_err(AppError::internal)?;
-        outbox::append(
-            conn,
-            system.id,
-            &format!("member:{}", member.member_id),
-            "member.upsert",
-            &payload,
-        )
-        .await?;
+        let key = format!("member:{}", member.member_id);
+        outbox::append(conn, system.id, &key, "member.upsert", &payload).await?;
+        // While a conflict over this member waits for a person, this edit is its local side.
+        conflicts::refresh_target(conn, system.id, &key, &payload).await?;
     }
-    let action = if existing.is_some() {
-        SyncAction::Update
-    } else {
-        SyncAction::Create
-    };
-    log_item(conn, system.id, "member", &member.member_id, action).await?;
     Ok(Applied {
         record_id: member.id,
         created: existing.is_none(),

@@ -12,8 +12,10 @@ mod supplier;
 mod temu;
 mod webhook;
 mod ylh;
+pub use reservation_import::{ImportReport, RowError, MAX_IMPORT_BYTES, MAX_IMPORT_ROWS};
 
 use chrono::FixedOffset;
+pub use pulled::PulledRecords;
 use serde::de::DeserializeOwned;
 pub(crate) use storelink_core::digest::sha256_hex;
 use storelink_core::error::{AppError, FieldError, Rule};

@@ -188,6 +188,27 @@ pub(crate) async fn apply(
     event: Option<ReservationEvent>,
     raw: serde_json::Value,
 ) -> Result<Applied, AppError> {
+    let reservation_id = valid.reservation_id.clone();
+    let applied = apply_unlogged(conn, system, valid, event, raw).await?;
+    if !applied.duplicate {
+        let action = if applied.created {
+            SyncAction::Create
+        } else {
+            SyncAction::Update
+        };
+        log_item(conn, system.id, "reservation", &reservation_id, action).await?;
+    }
+    Ok(applied)
+}
+
+/// [`apply`] without its sync log line (a pulled reservation is logged by its sync).
+pub(crate) async fn apply_unlogged(
+    conn: &mut SqliteConnection,
+    system: &ExternalSystem,
+    valid: ValidReservation,
+    event: Option<ReservationEvent>,
+    raw: serde_json::Value,
+) -> Result<Applied, AppError> {
     let hash = content_hash(&(&valid, event.map(|e| e.as_str())))?;
     let existing = repo::find(conn, system.id, &valid.reservation_id).await?;
     let at = now();
@@ -225,19 +246,6 @@ pub(crate) async fn apply(
         ),
     };
     repo::upsert(conn, &reservation, Some(&hash)).await?;
-    let action = if created {
-        SyncAction::Create
-    } else {
-        SyncAction::Update
-    };
-    log_item(
-        conn,
-        system.id,
-        "reservation",
-        &reservation.reservation_id,
-        action,
-    )
-    .await?;
     let cancelled_now = reservation.status == ReservationStatus::Cancelled
         && was != Some(ReservationStatus::Cancelled);
     let event = if cancelled_now && !created {

@@ -77,7 +77,30 @@ impl Services {
     }
 }
 
+/// Stores a new order and logs it; the same order again is a duplicate.
 pub(crate) async fn apply_order(
+    conn: &mut SqliteConnection,
+    system: &ExternalSystem,
+    valid: ValidSupplierOrder,
+    origin: Origin,
+) -> Result<Applied, AppError> {
+    let number = valid.order_number.clone();
+    let applied = apply_order_unlogged(conn, system, valid, origin).await?;
+    if !applied.duplicate {
+        log_item(
+            conn,
+            system.id,
+            "supplier_order",
+            &number,
+            SyncAction::Create,
+        )
+        .await?;
+    }
+    Ok(applied)
+}
+
+/// [`apply_order`] without its sync log line (a pulled order is logged by its sync).
+pub(crate) async fn apply_order_unlogged(
     conn: &mut SqliteConnection,
     system: &ExternalSystem,
     valid: ValidSupplierOrder,
@@ -143,14 +166,6 @@ pub(crate) async fn apply_order(
         )
         .await?;
     }
-    log_item(
-        conn,
-        system.id,
-        "supplier_order",
-        &order.order_number,
-        SyncAction::Create,
-    )
-    .await?;
     Ok(Applied {
         record_id: order.id,
         created: true,
@@ -168,6 +183,27 @@ pub(crate) async fn apply_order(
 /// Seed 000 `order.status_changed`: moves the order forward; the same status again is a
 /// duplicate; a step back or out of a final state is refused with the allowed states.
 pub(crate) async fn apply_status(
+    conn: &mut SqliteConnection,
+    system: &ExternalSystem,
+    change: SupplierStatusChange,
+) -> Result<Applied, AppError> {
+    let number = change.order_number.clone();
+    let applied = apply_status_unlogged(conn, system, change).await?;
+    if !applied.duplicate {
+        log_item(
+            conn,
+            system.id,
+            "supplier_order",
+            &number,
+            SyncAction::Update,
+        )
+        .await?;
+    }
+    Ok(applied)
+}
+
+/// [`apply_status`] without its sync log line (a pulled status is logged by its sync).
+pub(crate) async fn apply_status_unlogged(
     conn: &mut SqliteConnection,
     system: &ExternalSystem,
     change: SupplierStatusChange,
@@ -202,14 +238,6 @@ pub(crate) async fn apply_status(
         order.actual_delivery = Some(delivered_at.unwrap_or(order.updated_at));
     }
     repo::set_status(conn, &order).await?;
-    log_item(
-        conn,
-        system.id,
-        "supplier_order",
-        &order.order_number,
-        SyncAction::Update,
-    )
-    .await?;
     Ok(Applied {
         record_id: order.id,
         created: false,

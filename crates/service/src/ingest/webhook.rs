@@ -325,6 +325,15 @@ async fn reprocess(
     event: &InboxEvent,
 ) -> Result<Option<Applied>, AppError> {
     let offset = offset_of(system);
+    if event.kind == "callback" && event.event_type.starts_with("ylh.") {
+        return super::ylh::reapply(conn, system, event.payload.as_bytes())
+            .await
+            .map(Some);
+    }
+    if event.kind == "webhook" && system.system_type == SystemType::Ecommerce {
+        // A marketplace event names an order to pull: back in line for the sync engine.
+        return Ok(None);
+    }
     if event.kind == "webhook" {
         let channel = WebhookChannel::parse(system.system_type.as_str())
             .ok_or_else(|| AppError::internal("a webhook for a system type with no channel"))?;

@@ -1,6 +1,12 @@
-use storelink_connectors::{probe_endpoint, ProbeRequest};
+use std::time::Instant;
+
+use storelink_connectors::classify::advice;
+use storelink_connectors::registry;
+use storelink_connectors::{probe_endpoint, ProbeOutcome, ProbeRequest};
 use storelink_core::audit::AuditOutcome;
+use storelink_core::error::ErrorClass;
 use storelink_core::ids::now;
+use storelink_core::system::ExternalSystem;
 use storelink_core::system::{ConnectionTestResult, SystemStatus};
 use storelink_core::{Actor, AppError, Operation, Rule};
 use storelink_store::{db_error, systems as repo};
@@ -42,12 +48,16 @@ impl Services {
             tx.commit().await.map_err(db_error)?;
         }
 
-        let outcome = probe_endpoint(ProbeRequest {
-            url: &endpoint,
-            bearer: api_key.as_ref().map(|s| s.expose()),
-            timeout: self.probe_timeout,
-        })
-        .await;
+        let outcome = if registry::tests_by_login(system.system_type, &system.provider) {
+            self.connector_probe(&system).await
+        } else {
+            probe_endpoint(ProbeRequest {
+                url: &endpoint,
+                bearer: api_key.as_ref().map(|s| s.expose()),
+                timeout: self.probe_timeout,
+            })
+            .await
+        };
         let status = if outcome.ok() {
             SystemStatus::Active
         } else {
@@ -97,5 +107,53 @@ impl Services {
             message: outcome.message,
             tested_at,
         })
+    }
+}
+
+/// A connector's login and one cheap read may take two round trips.
+const CONNECTOR_TEST_ROUNDS: u32 = 3;
+
+impl Services {
+    /// The connector's own test (a real login plus one cheap read), timed and classified.
+    async fn connector_probe(&self, system: &ExternalSystem) -> ProbeOutcome {
+        let started = Instant::now();
+        let elapsed =
+            |started: Instant| i64::try_from(started.elapsed().as_millis()).unwrap_or(i64::MAX);
+        let connector = match self.engine.connector(system).await {
+            Ok(c) => c,
+            Err(e) => {
+                return ProbeOutcome {
+                    latency_ms: 0,
+                    http_status: None,
+                    error_class: Some(ErrorClass::ValidationError),
+                    message: format!("the connector cannot be set up: {e}"),
+                }
+            }
+        };
+        let limit = self.probe_timeout * CONNECTOR_TEST_ROUNDS;
+        match tokio::time::timeout(limit, connector.test_connection()).await {
+            Ok(Ok(())) => ProbeOutcome {
+                latency_ms: elapsed(started),
+                http_status: None,
+                error_class: None,
+                message: "signed in and read one record".into(),
+            },
+            Ok(Err(e)) => ProbeOutcome {
+                latency_ms: elapsed(started),
+                http_status: e.status,
+                error_class: Some(e.class),
+                message: format!("{e} ({})", advice(e.class)),
+            },
+            Err(_) => ProbeOutcome {
+                latency_ms: elapsed(started),
+                http_status: None,
+                error_class: Some(ErrorClass::TimeoutError),
+                message: format!(
+                    "no answer within {} s ({})",
+                    limit.as_secs(),
+                    advice(ErrorClass::TimeoutError)
+                ),
+            },
+        }
     }
 }

@@ -1,11 +1,7 @@
 //! Between the socket and the data: authentication, the injected faults, and the
 //! bookkeeping of writes (`Idempotency-Key`, stats, the status-update log).
 
-use std::convert::Infallible;
-
-use axum::extract::FromRequestParts;
-use axum::http::request::Parts;
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde_json::Value;
 
@@ -14,31 +10,7 @@ use super::error::{json_response, malformed_json, ApiError};
 use super::faults::{draw, Verdict, TIMEOUT_HOLD};
 use super::writes::Reply;
 use super::{lock, read, write, Shared, StatusUpdate, WriteStats};
-use crate::server::ConnKill;
-
-/// The request's headers and its connection handle.
-pub(crate) struct Ctx {
-    headers: HeaderMap,
-    kill: Option<ConnKill>,
-}
-
-impl<St: Send + Sync> FromRequestParts<St> for Ctx {
-    type Rejection = Infallible;
-
-    async fn from_request_parts(parts: &mut Parts, _: &St) -> Result<Self, Infallible> {
-        Ok(Ctx {
-            headers: parts.headers.clone(),
-            kill: parts.extensions.get::<ConnKill>().cloned(),
-        })
-    }
-}
-
-impl Ctx {
-    fn header(&self, name: &str) -> Option<String> {
-        let v = self.headers.get(name)?.to_str().ok()?.trim();
-        (!v.is_empty()).then(|| v.to_owned())
-    }
-}
+pub(crate) use crate::server::Ctx;
 
 pub(crate) fn count_request(s: &Shared, route: &str) {
     *lock(&s.stats).requests.entry(route.to_owned()).or_default() += 1;
@@ -159,14 +131,10 @@ fn malformed(body: &Value) -> Response {
 
 /// Drops the connection without answering (see the module doc).
 async fn reset(ctx: &Ctx) -> Response {
-    if let Some(kill) = &ctx.kill {
-        kill.reset();
-        std::future::pending::<()>().await;
-    }
     let mut r = StatusCode::BAD_GATEWAY.into_response();
     r.headers_mut()
         .insert(header::CONNECTION, HeaderValue::from_static("close"));
-    r
+    ctx.reset_or(r).await
 }
 
 pub(crate) async fn read_route(
