@@ -3,9 +3,12 @@ import { useState } from "react";
 import { AppLayout, type PageKey } from "./components/AppLayout";
 import { useT } from "./i18n";
 import { describeError } from "./lib/errors";
+import { useLiveUpdates } from "./lib/liveUpdates";
+import { isOpsPage, visibleOpsPages } from "./lib/opsPages";
 import { canOpenSettings, useAppStatus, usePermissions } from "./lib/queries";
 import { FirstRunPage } from "./pages/FirstRunPage";
 import { LoginPage } from "./pages/LoginPage";
+import { OpsPage } from "./pages/OpsPage";
 import { SettingsPage } from "./pages/SettingsPage";
 import { SystemsPage } from "./pages/SystemsPage";
 import type { AppStatus, UserView } from "./types";
@@ -54,7 +57,11 @@ function BackOffice({ user, status }: { user: UserView; status: AppStatus }) {
   const perms = usePermissions();
   const [chosen, setChosen] = useState<PageKey>("systems");
   const showSettings = canOpenSettings(perms.data);
-  const page: PageKey = chosen === "settings" && !showSettings ? "systems" : chosen;
+  const opsPages = visibleOpsPages(perms.data);
+  useLiveUpdates();
+  const allowed =
+    (chosen !== "settings" || showSettings) && (!isOpsPage(chosen) || opsPages.includes(chosen));
+  const page: PageKey = allowed ? chosen : "systems";
   return (
     <AppLayout
       user={user}
@@ -62,9 +69,16 @@ function BackOffice({ user, status }: { user: UserView; status: AppStatus }) {
       dataDir={status.data_dir}
       page={page}
       showSettings={showSettings}
+      opsPages={opsPages}
       onNavigate={setChosen}
     >
-      {page === "settings" ? <SettingsPage /> : <SystemsPage />}
+      {page === "settings" ? (
+        <SettingsPage />
+      ) : isOpsPage(page) ? (
+        <OpsPage page={page} />
+      ) : (
+        <SystemsPage />
+      )}
     </AppLayout>
   );
 }

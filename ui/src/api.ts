@@ -1,7 +1,7 @@
 // The only module (with types.ts) that touches the generated bindings. Every command is
 // unwrapped from tauri-specta's Result: success returns the data, failure throws ApiError
 // carrying the core's AppError. When bindings.ts is regenerated, fixes belong here.
-import { commands } from "./bindings";
+import { commands, events } from "./bindings";
 
 /** The shape tauri-specta's generated commands resolve to. */
 type Result<T, E> = { status: "ok"; data: T } | { status: "error"; error: E };
@@ -9,15 +9,29 @@ import type {
   ApiToken,
   AppError,
   AppStatus,
+  Conflict,
+  ConflictChoice,
+  ConflictQuery,
   ConnectionTestResult,
   CreatedToken,
+  DispatchSummary,
   ExternalSystem,
+  InboxEvent,
+  IngestReply,
   ListenerSettings,
   ListenerStatus,
+  LiveUpdate,
   NewSystem,
   NewToken,
   Operation,
+  OutboxEntry,
   Page,
+  QueueQuery,
+  SyncLog,
+  SyncLogQuery,
+  SyncStream,
+  SyncTaskQuery,
+  SyncTaskRow,
   SystemFilter,
   SystemPatch,
   UserView,
@@ -78,6 +92,34 @@ export const api = {
   listTokens: (): Promise<ApiToken[]> => unwrap(commands.listTokens()),
   createToken: (input: NewToken): Promise<CreatedToken> => unwrap(commands.createToken(input)),
   revokeToken: (id: string): Promise<ApiToken> => unwrap(commands.revokeToken(id)),
+  listSyncTasks: (query: SyncTaskQuery): Promise<Page<SyncTaskRow>> =>
+    unwrap(commands.listSyncTasks(query)),
+  syncStreams: (systemId: string): Promise<SyncStream[]> =>
+    unwrap(commands.syncStreams(systemId)),
+  runSync: (systemId: string, stream: string, mode: string): Promise<SyncTaskRow> =>
+    unwrap(commands.runSync(systemId, stream, mode)),
+  cancelSync: (taskId: string): Promise<SyncTaskRow> => unwrap(commands.cancelSync(taskId)),
+  listSyncLogs: (query: SyncLogQuery): Promise<Page<SyncLog>> =>
+    unwrap(commands.listSyncLogs(query)),
+  listConflicts: (query: ConflictQuery): Promise<Page<Conflict>> =>
+    unwrap(commands.listConflicts(query)),
+  resolveConflict: (id: string, choice: ConflictChoice): Promise<Conflict> =>
+    unwrap(commands.resolveConflict(id, choice)),
+  listOutbox: (query: QueueQuery): Promise<Page<OutboxEntry>> =>
+    unwrap(commands.listOutbox(query)),
+  retryOutbox: (id: string): Promise<OutboxEntry> => unwrap(commands.retryOutbox(id)),
+  dispatchOutbox: (): Promise<DispatchSummary> => unwrap(commands.dispatchOutbox()),
+  listInbox: (query: QueueQuery): Promise<Page<InboxEvent>> => unwrap(commands.listInbox(query)),
+  replayInbox: (id: string): Promise<IngestReply> => unwrap(commands.replayInbox(id)),
+};
+
+/**
+ * The core's live updates (typed Tauri event). Resolves to the function that stops
+ * listening; rejects outside the desktop shell (a plain browser, unit tests).
+ */
+export const liveUpdates = {
+  listen: async (handler: (update: LiveUpdate) => void): Promise<() => void> =>
+    events.liveUpdate.listen((e) => handler(e.payload)),
 };
 
 export type Api = typeof api;

@@ -1,6 +1,7 @@
 // All UI strings, Simplified Chinese (default) and English. `en` is typed against `zh`,
 // so a key missing on either side is a compile error (and a unit test checks it too).
 import { createContext, useCallback, useContext } from "react";
+import { opsEn, opsZh } from "./locales/ops";
 
 export type Lang = "zh" | "en";
 export const LANGS: readonly Lang[] = ["zh", "en"];
@@ -236,6 +237,7 @@ export const zh = {
   "tokens.created_warning": "请立即复制并妥善保存此令牌。关闭后将不再显示，也无法找回；遗失后只能撤销并重新创建。",
   "tokens.created_usage": "终端在请求头中携带：Authorization: Bearer 令牌",
   "tokens.close": "我已保存，关闭",
+  ...opsZh,
 };
 
 export type TKey = keyof typeof zh;
@@ -471,6 +473,7 @@ export const en: Dict = {
   "tokens.created_warning": "Copy this token now and keep it safe. It will not be shown again and cannot be recovered; if lost, revoke it and create a new one.",
   "tokens.created_usage": "Terminals send it in a header: Authorization: Bearer token",
   "tokens.close": "I have saved it, close",
+  ...opsEn,
 };
 
 export const DICTS: Record<Lang, Dict> = { zh, en };

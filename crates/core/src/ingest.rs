@@ -154,6 +154,16 @@ pub enum DomainEvent {
     /// A failed sync, a dead outbox entry or a health drop (the alert's own `kind` says
     /// which; it is nested because `kind` here names the event).
     Alert { alert: crate::health::Alert },
+    /// A sync task started, stored more items, or ended (seed 003's task fields).
+    SyncTaskProgress {
+        task_id: Uuid,
+        system_id: Uuid,
+        stream: String,
+        status: crate::sync::SyncTaskStatus,
+        success_items: i64,
+        failed_items: i64,
+        total_items: i64,
+    },
 }
 
 #[cfg(test)]

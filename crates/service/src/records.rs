@@ -75,6 +75,12 @@ pub struct MemberQuery {
 pub struct SyncLogQuery {
     pub system_id: Option<String>,
     pub status: Option<String>,
+    /// Seed 003 `item_type` (`order`, `product`, ...).
+    #[serde(default)]
+    pub item_type: Option<String>,
+    /// The sync task the lines belong to.
+    #[serde(default)]
+    pub task_id: Option<String>,
     pub cursor: Option<String>,
     pub limit: Option<u32>,
 }
@@ -263,11 +269,30 @@ impl Services {
             storelink_core::sync::SyncItemStatus::NAMES,
             storelink_core::sync::SyncItemStatus::parse,
         );
+        let task_id = q
+            .task_id
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty());
+        let task_id = task_id.and_then(|id| match Uuid::parse_str(id) {
+            Ok(id) => Some(id),
+            Err(_) => {
+                let expected = "a UUID".into();
+                v.push(
+                    "task_id",
+                    storelink_core::Rule::Format { expected },
+                    "task_id is not a sync task id",
+                );
+                None
+            }
+        });
+        let item_type = text_field(&mut v, "item_type", q.item_type);
         v.into_result()?;
         let filter = SyncLogFilter {
             system_id: actor.scope(system_id)?,
-            task_id: None,
+            task_id,
             status,
+            item_type,
         };
         let mut conn = self.db.read().await?;
         sync_logs::list(&mut conn, &filter, &page(q.cursor, q.limit)).await

@@ -1,17 +1,24 @@
-//! Running syncs for people and scripts: the role check and audit around the engine.
+//! Running syncs for people and scripts: the role check and audit around the engine, and
+//! the progress of sync tasks passed on as domain events (`progress`).
 
+mod progress;
+
+use serde::{Deserialize, Serialize};
+use specta::Type;
 use storelink_core::audit::AuditOutcome;
 use storelink_core::error::{AppError, Rule};
 use storelink_core::ids::now;
 use storelink_core::sync::{SyncMode, SyncTask, SyncTaskStatus, SyncTrigger};
 use storelink_core::{Actor, Operation, Page, PageRequest};
 use storelink_engine::SyncRequest;
-use storelink_store::db_error;
 use storelink_store::sync_tasks::{self, TaskFilter};
+use storelink_store::{db_error, systems};
 use uuid::Uuid;
 
 use crate::audit::{record, Change};
 use crate::Services;
+
+pub use progress::ProgressWake;
 
 pub(crate) fn parse_uuid(field: &str, value: &str) -> Result<Uuid, AppError> {
     Uuid::parse_str(value.trim()).map_err(|_| AppError::not_found(field, value))
@@ -218,5 +225,53 @@ impl Services {
         .await?;
         tx.commit().await.map_err(db_error)?;
         Ok(entry)
+    }
+}
+
+/// A stream a system can sync, with the modes a person may start it in.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
+pub struct SyncStream {
+    pub name: String,
+    /// What it stores: `customer`, `product`, `order`, `reservation`, ...
+    pub entity: String,
+    pub modes: Vec<SyncMode>,
+}
+
+impl Services {
+    /// The streams a system's connector syncs (managers: it is asked to start one).
+    pub async fn sync_streams(
+        &self,
+        actor: &Actor,
+        system_id: &str,
+    ) -> Result<Vec<SyncStream>, AppError> {
+        self.authorize(
+            actor,
+            Operation::SyncRun,
+            "sync_task",
+            Some(system_id.to_owned()),
+        )
+        .await?;
+        let id = parse_uuid("system", system_id)?;
+        actor.require_system(id)?;
+        let system = {
+            let mut conn = self.db.read().await?;
+            systems::require(&mut conn, id).await?
+        };
+        let connector = self.engine.connector(&system).await?;
+        Ok(connector
+            .streams()
+            .iter()
+            .map(|s| SyncStream {
+                name: s.name.to_owned(),
+                entity: s.entity.as_str().to_owned(),
+                // Single records are pulled by id, not started from a list.
+                modes: s
+                    .modes
+                    .iter()
+                    .copied()
+                    .filter(|m| *m != SyncMode::Single)
+                    .collect(),
+            })
+            .collect())
     }
 }

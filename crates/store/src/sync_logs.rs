@@ -70,6 +70,8 @@ pub struct SyncLogFilter {
     pub system_id: Option<Uuid>,
     pub task_id: Option<Uuid>,
     pub status: Option<SyncItemStatus>,
+    /// `order`, `product`, `customer`, ... (seed 003 `item_type`).
+    pub item_type: Option<String>,
 }
 
 pub async fn list(
@@ -87,6 +89,9 @@ pub async fn list(
     }
     if let Some(s) = filter.status {
         q.push(" AND status = ").push_bind(s.as_str());
+    }
+    if let Some(t) = &filter.item_type {
+        q.push(" AND item_type = ").push_bind(t.clone());
     }
     fetch_page(conn, q, page, from_row, |l| l.id).await
 }

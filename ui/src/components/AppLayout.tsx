@@ -7,11 +7,13 @@ import { useLogout } from "../lib/queries";
 import { useErrorNotice } from "../lib/useErrorNotice";
 import type { UserView } from "../types";
 import { LangSwitch } from "./LangSwitch";
+import { opsMenuItems } from "./ops/opsMenu";
+import type { OpsPageKey } from "../lib/opsPages";
 
 const SIDER_WIDTH = 208;
 
 /** The back office's pages, as side menu keys. */
-export type PageKey = "systems" | "settings";
+export type PageKey = "systems" | "settings" | OpsPageKey;
 
 /**
  * Ant Design Pro style frame: fixed dark side menu, header with user, role, language, logout.
@@ -23,6 +25,7 @@ export function AppLayout({
   dataDir,
   page = "systems",
   showSettings = false,
+  opsPages = [],
   onNavigate,
   children,
 }: {
@@ -31,6 +34,8 @@ export function AppLayout({
   dataDir: string;
   page?: PageKey;
   showSettings?: boolean;
+  /** The operations pages (sync tasks, logs, ...) this person may open. */
+  opsPages?: readonly OpsPageKey[];
   onNavigate?: (page: PageKey) => void;
   children: ReactNode;
 }) {
@@ -60,6 +65,7 @@ export function AppLayout({
               icon: <ApiOutlined />,
               label: <span data-testid="systems-menu">{t("menu.systems")}</span>,
             },
+            ...opsMenuItems(t, opsPages),
             ...(showSettings
               ? [
                   {

@@ -1,5 +1,10 @@
 //! Tauri commands: each checks the session, calls the service layer, returns its result.
-//! Errors cross IPC as the typed `AppError`.
+//! Errors cross IPC as the typed `AppError`. The session, systems and settings commands are
+//! here; the operations pages' commands are in the submodules.
+
+pub mod conflicts;
+pub mod queues;
+pub mod sync;
 
 use storelink_core::system::{
     ConnectionTestResult, ExternalSystem, NewSystem, SystemFilter, SystemPatch,

@@ -1,0 +1,91 @@
+// Live updates: the core sends a typed event when something happens (a sync task moves, a
+// webhook arrives, an alert is raised) and the lists that show it are refetched. Nothing
+// runs while nothing happens.
+import { useQueryClient, type QueryClient, type QueryKey } from "@tanstack/react-query";
+import { useEffect } from "react";
+import { liveUpdates } from "../api";
+import type { DomainEvent, LiveUpdate } from "../types";
+import { opsKeys } from "./opsQueries";
+import { keys } from "./queries";
+
+/** Events arriving this close together refresh each list once. */
+export const COALESCE_MS = 200;
+
+const EVERYTHING: QueryKey[] = [
+  opsKeys.syncTasksAll,
+  opsKeys.syncLogsAll,
+  opsKeys.conflictsAll,
+  opsKeys.outboxAll,
+  opsKeys.inboxAll,
+  keys.systemsAll,
+];
+
+function keysForEvent(event: DomainEvent): QueryKey[] {
+  switch (event.kind) {
+    case "sync_task_progress":
+      // A running sync writes logs and may park conflicts; its end is the system's last sync.
+      return event.status === "running"
+        ? [opsKeys.syncTasksAll, opsKeys.syncLogsAll, opsKeys.conflictsAll]
+        : [opsKeys.syncTasksAll, opsKeys.syncLogsAll, opsKeys.conflictsAll, keys.systemsAll];
+    case "alert":
+      switch (event.alert.kind) {
+        case "task_failed":
+          return [opsKeys.syncTasksAll, opsKeys.syncLogsAll, keys.systemsAll];
+        case "outbox_dead":
+          return [opsKeys.outboxAll];
+        case "health_drop":
+          return [keys.systemsAll];
+      }
+      return [];
+    case "pos_transaction_recorded":
+    case "supplier_order_changed":
+      return [opsKeys.inboxAll, opsKeys.syncLogsAll];
+    case "reservation_created":
+    case "reservation_changed":
+    case "reservation_cancelled":
+      // A status set at the front desk is queued for the platform.
+      return [opsKeys.inboxAll, opsKeys.syncLogsAll, opsKeys.outboxAll];
+  }
+}
+
+/** The query key prefixes an update makes stale. */
+export function keysFor(update: LiveUpdate): QueryKey[] {
+  return update.type === "missed" ? EVERYTHING : keysForEvent(update.event);
+}
+
+/** Refetches (only) the shown lists an update concerns, at most once per COALESCE_MS. */
+export function startLiveUpdates(qc: QueryClient): () => void {
+  const pending = new Map<string, QueryKey>();
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  let stop: (() => void) | null = null;
+  let disposed = false;
+  const flush = () => {
+    timer = null;
+    for (const queryKey of pending.values()) void qc.invalidateQueries({ queryKey });
+    pending.clear();
+  };
+  liveUpdates
+    .listen((update) => {
+      for (const key of keysFor(update)) pending.set(JSON.stringify(key), key);
+      timer ??= setTimeout(flush, COALESCE_MS);
+    })
+    .then(
+      (unlisten) => {
+        if (disposed) unlisten();
+        else stop = unlisten;
+      },
+      // Outside the desktop shell (a plain browser, unit tests) there are no live updates.
+      () => {},
+    );
+  return () => {
+    disposed = true;
+    stop?.();
+    if (timer) clearTimeout(timer);
+  };
+}
+
+/** Listens for live updates while the signed-in back office is shown. */
+export function useLiveUpdates(): void {
+  const qc = useQueryClient();
+  useEffect(() => startLiveUpdates(qc), [qc]);
+}
