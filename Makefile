@@ -54,7 +54,7 @@ clippy:
 # Includes the bindings drift check (src-tauri/tests/bindings.rs) and the keychain tests,
 # which need the real Secret Service: run inside a private D-Bus session.
 test-rust:
-	scripts/with-keyring.sh $(CARGO) test --workspace
+	CARGO=$(CARGO) scripts/test-rust.sh
 
 test-ui: ui/node_modules/.installed
 	cd ui && npm run typecheck && npm test
