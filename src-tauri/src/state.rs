@@ -4,7 +4,6 @@ use std::sync::Mutex;
 use storelink_core::user::UserView;
 use storelink_core::{Actor, AppError};
 use storelink_listener::control::ListenerControl;
-use storelink_service::sync::ProgressWake;
 use storelink_service::Services;
 use uuid::Uuid;
 
@@ -14,8 +13,6 @@ pub struct AppState {
     listener: Option<ListenerControl>,
     /// Keeps the scheduler and outbox dispatcher running while the app is open.
     _background: Option<tokio::sync::watch::Sender<bool>>,
-    /// Makes the sync progress watcher look at once (a person started or cancelled a sync).
-    progress: Option<ProgressWake>,
     session: Mutex<Option<Uuid>>,
 }
 
@@ -32,17 +29,10 @@ impl AppState {
             .ok()
             .map(|s| ListenerControl::new(s.clone()));
         let background = services.as_ref().ok().map(Services::start_background_sync);
-        // Stops with the background sync.
-        let progress = services
-            .as_ref()
-            .ok()
-            .zip(background.as_ref())
-            .map(|(s, stop)| s.watch_sync_progress(stop.subscribe()));
         AppState {
             services,
             listener,
             _background: background,
-            progress,
             session: Mutex::new(None),
         }
     }
@@ -78,13 +68,6 @@ impl AppState {
 
     pub fn signed_in(&self) -> bool {
         self.session_id().is_some()
-    }
-
-    /// Sync progress is reported from the next second on, not the next idle turn.
-    pub fn wake_progress(&self) {
-        if let Some(progress) = &self.progress {
-            progress.wake();
-        }
     }
 
     pub fn sign_in(&self, user: &UserView) {

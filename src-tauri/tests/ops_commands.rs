@@ -149,18 +149,22 @@ fn operations_commands_answer_and_report_progress_live() {
     assert_eq!(row["progress_permille"], 0);
     assert!(row["estimated_completion"].is_null());
 
-    // The watcher reports the task's end as a typed live update.
+    // The engine announces the task's start and its end; the end arrives as a typed live
+    // update.
     let deadline = std::time::Instant::now() + Duration::from_secs(30);
     let mut progress = None;
     while progress.is_none() && std::time::Instant::now() < deadline {
         if let Ok(LiveUpdate::Domain { event }) = updates.recv_timeout(Duration::from_secs(1)) {
             let event = serde_json::to_value(event).expect("event json");
-            if event["kind"] == "sync_task_progress" && event["task_id"] == task_id.as_str() {
+            if event["kind"] == "sync_task_progress"
+                && event["task_id"] == task_id.as_str()
+                && event["status"] != "running"
+            {
                 progress = Some(event);
             }
         }
     }
-    let progress = progress.expect("a sync_task_progress update for the task");
+    let progress = progress.expect("a sync_task_progress update of the task's end");
     assert_eq!(progress["status"], "failed");
     assert_eq!(progress["system_id"], erp.as_str());
     assert_eq!(progress["stream"], "customers");

@@ -38,6 +38,8 @@ pub struct Engine {
     pub(crate) timings: Arc<timing::CallTimings>,
     pub(crate) alerts: health::Alerts,
     domain_sink: Option<Arc<dyn sink::DomainSink>>,
+    /// Each sync task as it starts, stores pages and ends, for whoever shows progress.
+    progress: tokio::sync::broadcast::Sender<storelink_core::sync::SyncTask>,
 }
 
 impl std::fmt::Debug for Engine {
@@ -58,7 +60,21 @@ impl Engine {
             timings: Arc::default(),
             alerts: health::Alerts::new(health::ALERT_DEDUP),
             domain_sink: None,
+            progress: tokio::sync::broadcast::channel(256).0,
         }
+    }
+
+    /// Sync tasks as they start, store pages (at most about once a second) and end.
+    pub fn subscribe_progress(
+        &self,
+    ) -> tokio::sync::broadcast::Receiver<storelink_core::sync::SyncTask> {
+        self.progress.subscribe()
+    }
+
+    /// Tells progress listeners about a task's new state.
+    pub(crate) fn announce(&self, task: &storelink_core::sync::SyncTask) {
+        // Nobody listening is not an error.
+        let _ = self.progress.send(task.clone());
     }
 
     /// Where pulled reservations, supplier orders and members are applied (the service

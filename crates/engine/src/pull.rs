@@ -252,6 +252,7 @@ impl Engine {
         // The writer runs as its own task, so building its statements overlaps with
         // fetching and mapping the next pages on another thread.
         let db = self.db.clone();
+        let progress = self.progress.clone();
         let writer_system = system.clone();
         let stream = request.stream.clone();
         let consume = async move {
@@ -321,6 +322,8 @@ impl Engine {
                 }
                 sync_tasks::save(&mut tx, &task).await?;
                 tx.commit().await.map_err(db_error)?;
+                // Nobody listening is not an error.
+                let _ = progress.send(task.clone());
             }
             Ok::<SyncTask, AppError>(task)
         };
@@ -375,6 +378,7 @@ impl Engine {
                     running.updated_at = now();
                     sync_tasks::save(&mut tx, &running).await?;
                     tx.commit().await.map_err(db_error)?;
+                    self.announce(&running);
                     return Ok((running, run, cursor.watermark));
                 }
                 None => {
@@ -435,6 +439,7 @@ impl Engine {
         )
         .await?;
         tx.commit().await.map_err(db_error)?;
+        self.announce(&task);
         Ok((task, run, cursor.watermark))
     }
 
@@ -512,6 +517,7 @@ impl Engine {
                 .await?;
         }
         tx.commit().await.map_err(db_error)?;
+        self.announce(&task);
         if status == SyncTaskStatus::Failed {
             self.alert_task_failed(system, stream, &task);
         }

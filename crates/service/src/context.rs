@@ -71,6 +71,7 @@ impl Services {
                 .with_domain_sink(Arc::new(crate::ingest::PulledRecords::new(events.clone()))),
         );
         crate::health::forward_alerts(&engine, events.clone());
+        crate::sync::forward_progress(&engine, events.clone());
         Ok(Services {
             engine,
             batch: BatchWriter::start(db.clone()),

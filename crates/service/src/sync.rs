@@ -18,7 +18,7 @@ use uuid::Uuid;
 use crate::audit::{record, Change};
 use crate::Services;
 
-pub use progress::ProgressWake;
+pub(crate) use progress::forward_progress;
 
 pub(crate) fn parse_uuid(field: &str, value: &str) -> Result<Uuid, AppError> {
     Uuid::parse_str(value.trim()).map_err(|_| AppError::not_found(field, value))

@@ -14,8 +14,8 @@ use storelink_core::sync::{
 use storelink_core::system::NewSystem;
 use storelink_core::{AppError, Role};
 use storelink_service::records::SyncLogQuery;
+use storelink_simulators::erp::{ErpSim, ErpSimConfig};
 use storelink_store::{sync_logs, sync_tasks};
-use tokio::sync::broadcast;
 use uuid::Uuid;
 
 use common::{host, user};
@@ -67,79 +67,70 @@ async fn save(h: &common::Host, task: &SyncTask, new: bool) {
     tx.commit().await.expect("commit");
 }
 
-/// The next progress event of `task`, waiting at most 20 s.
-async fn next_progress(events: &mut broadcast::Receiver<DomainEvent>, task: Uuid) -> DomainEvent {
-    tokio::time::timeout(Duration::from_secs(20), async {
-        loop {
-            match events.recv().await {
-                Ok(e @ DomainEvent::SyncTaskProgress { task_id, .. }) if task_id == task => {
-                    return e
-                }
-                Ok(_) | Err(broadcast::error::RecvError::Lagged(_)) => {}
-                Err(broadcast::error::RecvError::Closed) => panic!("events closed"),
-            }
-        }
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_running_sync_reports_its_start_its_pages_and_its_end() {
+    let h = host().await;
+    let sim = ErpSim::start(ErpSimConfig {
+        records: 250,
+        ..ErpSimConfig::default()
     })
     .await
-    .expect("a progress event in time")
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn running_tasks_report_their_progress_and_their_end() {
-    let h = host().await;
-    let system = erp(&h).await;
-    let (stop, stopped) = tokio::sync::watch::channel(false);
+    .expect("simulator");
+    let input: NewSystem = serde_json::from_value(json!({
+        "name": "ERP progress", "type": "erp", "provider": "custom",
+        "api_endpoint": sim.base_url(),
+        "config": {"username": "storelink", "password": "erp-pass", "page_size": 50,
+                   "commit_every_records": 50, "rate_limit_per_second": 1000},
+    }))
+    .expect("system body");
+    let system = h
+        .services
+        .create_system(&h.admin, input)
+        .await
+        .expect("create")
+        .id;
     let mut events = h.services.subscribe();
-    let wake = h.services.watch_sync_progress(stopped);
-
-    let mut t = task(system);
-    save(&h, &t, true).await;
-    wake.wake();
-    let started = next_progress(&mut events, t.id).await;
-    assert_eq!(
-        started,
-        DomainEvent::SyncTaskProgress {
-            task_id: t.id,
-            system_id: system,
-            stream: "customers".into(),
-            status: SyncTaskStatus::Running,
-            success_items: 0,
-            failed_items: 0,
-            total_items: 1000,
+    let task = h
+        .services
+        .run_sync(&h.admin, &system.to_string(), "customers", "full")
+        .await
+        .expect("sync");
+    assert_eq!(task.status, SyncTaskStatus::Completed);
+    // The announcements are passed on by another task: read them until the end's.
+    let mut seen = Vec::new();
+    while seen.last().map(|(s, _)| *s) != Some(SyncTaskStatus::Completed) {
+        let event = tokio::time::timeout(Duration::from_secs(20), events.recv())
+            .await
+            .unwrap_or_else(|_| panic!("no end announced: {seen:?}"))
+            .expect("events");
+        if let DomainEvent::SyncTaskProgress {
+            task_id,
+            status,
+            success_items,
+            ..
+        } = event
+        {
+            assert_eq!(task_id, task.id);
+            seen.push((status, success_items));
         }
-    );
-
-    t.success_items = 480;
-    t.failed_items = 20;
-    save(&h, &t, false).await;
-    let DomainEvent::SyncTaskProgress {
-        success_items,
-        failed_items,
-        status,
-        ..
-    } = next_progress(&mut events, t.id).await
-    else {
-        unreachable!()
-    };
+    }
     assert_eq!(
-        (status, success_items, failed_items),
-        (SyncTaskStatus::Running, 480, 20)
+        seen.first(),
+        Some(&(SyncTaskStatus::Running, 0)),
+        "{seen:?}"
     );
-
-    t.success_items = 980;
-    t.status = SyncTaskStatus::Completed;
-    t.end_time = Some(now());
-    save(&h, &t, false).await;
-    let DomainEvent::SyncTaskProgress {
-        status,
-        success_items,
-        ..
-    } = next_progress(&mut events, t.id).await
-    else {
-        unreachable!()
-    };
-    assert_eq!((status, success_items), (SyncTaskStatus::Completed, 980));
-    let _ = stop.send(true);
+    assert_eq!(
+        seen.last(),
+        Some(&(SyncTaskStatus::Completed, 250)),
+        "{seen:?}"
+    );
+    let pages = seen
+        .iter()
+        .filter(|(s, n)| *s == SyncTaskStatus::Running && *n > 0)
+        .count();
+    assert!(pages >= 3, "one announcement per stored batch: {seen:?}");
+    let counts: Vec<i64> = seen.iter().map(|(_, n)| *n).collect();
+    assert!(counts.windows(2).all(|w| w[0] <= w[1]), "{counts:?}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

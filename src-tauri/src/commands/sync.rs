@@ -98,7 +98,6 @@ pub async fn run_sync(
     mode: String,
 ) -> Result<SyncTaskRow, AppError> {
     let (_, actor) = state.actor().await?;
-    state.wake_progress();
     let task = state
         .services()?
         .run_sync(&actor, &system_id, &stream, &mode)
@@ -115,7 +114,6 @@ pub async fn cancel_sync(
 ) -> Result<SyncTaskRow, AppError> {
     let (_, actor) = state.actor().await?;
     let task = state.services()?.cancel_sync(&actor, &task_id).await?;
-    state.wake_progress();
     Ok(SyncTaskRow::of(task, now()))
 }
 
