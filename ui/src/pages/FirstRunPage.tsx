@@ -1,8 +1,9 @@
-import { LockOutlined, UserOutlined } from "@ant-design/icons";
-import { Button, Form, Input } from "antd";
+import { ExperimentOutlined, LockOutlined, UserOutlined } from "@ant-design/icons";
+import { App, Button, Divider, Form, Input, Typography } from "antd";
 import { AuthShell } from "../components/AuthShell";
 import { useT } from "../i18n";
-import { appErrorOf, mapFieldErrors, toAntdFields } from "../lib/errors";
+import { useCreateAdminWithDemo } from "../lib/demoQueries";
+import { appErrorOf, describeError, mapFieldErrors, toAntdFields } from "../lib/errors";
 import { useCreateFirstAdmin } from "../lib/queries";
 import { useErrorNotice } from "../lib/useErrorNotice";
 import { PASSWORD_MIN } from "../types";
@@ -14,28 +15,54 @@ export function FirstRunPage() {
   const t = useT();
   const [form] = Form.useForm<AdminValues>();
   const create = useCreateFirstAdmin();
+  const withDemo = useCreateAdminWithDemo();
   const notifyError = useErrorNotice();
+  const { message, notification } = App.useApp();
+  const busy = create.isPending || withDemo.isPending;
+
+  const onAdminError = (e: unknown) => {
+    const err = appErrorOf(e);
+    if (err?.kind === "validation") {
+      const mapped = mapFieldErrors(
+        err.errors,
+        (f) => (f === "username" || f === "password" ? f : null),
+        t,
+      );
+      form.setFields(toAntdFields<AdminValues>(mapped));
+      if (mapped.unmatched.length === 0) return;
+    }
+    notifyError(e);
+  };
 
   const onFinish = (v: AdminValues) => {
-    create.mutate(
-      { username: v.username.trim(), password: v.password },
-      {
-        onError: (e) => {
-          const err = appErrorOf(e);
-          if (err?.kind === "validation") {
-            const mapped = mapFieldErrors(
-              err.errors,
-              (f) => (f === "username" || f === "password" ? f : null),
-              t,
-            );
-            form.setFields(toAntdFields<AdminValues>(mapped));
-            if (mapped.unmatched.length === 0) return;
-          }
-          notifyError(e);
-        },
-      },
-    );
+    create.mutate({ username: v.username.trim(), password: v.password }, { onError: onAdminError });
   };
+
+  // Demo mode: the same form, then the simulators. The app opens either way.
+  const onDemo = () =>
+    form.validateFields().then(
+      (v) =>
+        withDemo.mutate(
+          { username: v.username.trim(), password: v.password },
+          {
+            onSuccess: ({ demo, demoError }) => {
+              if (demo) {
+                void message.success(t("demo.started", { secs: demo.push_every_secs }));
+              } else {
+                const { text, detail } = describeError(demoError, t);
+                notification.error({
+                  message: t("demo.failed"),
+                  description: detail ? `${text}\n${detail}` : text,
+                  style: { whiteSpace: "pre-line" },
+                });
+              }
+            },
+            onError: onAdminError,
+          },
+        ),
+      // Invalid fields show their messages already.
+      () => {},
+    );
 
   return (
     <AuthShell title={t("auth.first_run_title")} subtitle={t("auth.first_run_subtitle")}>
@@ -79,8 +106,29 @@ export function FirstRunPage() {
             data-testid="admin-password-confirm"
           />
         </Form.Item>
-        <Button type="primary" htmlType="submit" block loading={create.isPending} data-testid="admin-submit">
+        <Button
+          type="primary"
+          htmlType="submit"
+          block
+          loading={create.isPending}
+          disabled={busy && !create.isPending}
+          data-testid="admin-submit"
+        >
           {t("auth.first_run_submit")}
+        </Button>
+        <Divider plain style={{ margin: "16px 0 12px" }} />
+        <Typography.Paragraph type="secondary" style={{ fontSize: 13 }}>
+          {t("demo.first_run_hint")}
+        </Typography.Paragraph>
+        <Button
+          block
+          icon={<ExperimentOutlined />}
+          loading={withDemo.isPending}
+          disabled={busy && !withDemo.isPending}
+          onClick={onDemo}
+          data-testid="admin-submit-demo"
+        >
+          {t("demo.first_run_button")}
         </Button>
       </Form>
     </AuthShell>
