@@ -142,7 +142,9 @@ pub async fn list(
     let mut q: QueryBuilder<'_, Sqlite> =
         QueryBuilder::new(format!("SELECT {COLUMNS} FROM member_syncs WHERE 1 = 1"));
     if let Some(s) = f.system_id {
-        q.push(" AND system_id = ").push_bind(s.to_string());
+        // `+system_id`: walk the primary key newest first and stop after a page, rather
+        // than let SQLite take the (system_id, …) unique index and sort all the system's rows.
+        q.push(" AND +system_id = ").push_bind(s.to_string());
     }
     if let Some(p) = &f.phone {
         q.push(" AND phone = ").push_bind(p.clone());

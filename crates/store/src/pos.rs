@@ -240,7 +240,9 @@ pub async fn list(
         "SELECT {COLUMNS} FROM pos_transactions WHERE 1 = 1"
     ));
     if let Some(s) = f.system_id {
-        q.push(" AND system_id = ").push_bind(s.to_string());
+        // `+system_id`: walk the primary key newest first and stop after a page, rather
+        // than let SQLite take the (system_id, …) unique index and sort all the system's rows.
+        q.push(" AND +system_id = ").push_bind(s.to_string());
     }
     if let Some(s) = &f.store_id {
         q.push(" AND store_id = ").push_bind(s.clone());
