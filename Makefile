@@ -64,3 +64,11 @@ e2e: build
 
 bindings:
 	STORELINK_UPDATE_BINDINGS=1 $(CARGO) test -p storelink-desktop --test bindings
+
+# The Debian package, target/release/bundle/deb/*.deb: a release build bundled by the Tauri
+# CLI, pinned to the tauri crate's version and fetched by npx on first use. (AppImage
+# bundling downloads tools from other hosts, which this machine cannot reach.)
+TAURI_CLI := @tauri-apps/cli@2.12.5
+.PHONY: package
+package: deps node-deps ui
+	cd src-tauri && npx --yes --package $(TAURI_CLI) tauri build --bundles deb

@@ -2,8 +2,15 @@
 //! session's user, call the service layer, return its typed result.
 
 pub mod commands;
+pub mod desktop;
+mod desktop_sync;
 pub mod live;
+pub mod notify;
+mod notify_os;
+pub mod notify_rules;
 mod state;
+mod tray;
+pub mod tray_state;
 
 use specta_typescript::Typescript;
 use storelink_core::conflict::ConflictStatus;
@@ -17,6 +24,7 @@ use storelink_core::system::{
 use storelink_core::token::{DEFAULT_RATE_LIMIT, MAX_RATE_LIMIT};
 use storelink_core::user::PASSWORD_MIN_CHARS;
 use storelink_core::Role;
+use storelink_service::desktop::{NOTIFY_DEDUP_MINUTES_MAX, NOTIFY_DEDUP_MINUTES_MIN};
 use tauri::Manager;
 use tauri_specta::{collect_commands, collect_events, Builder};
 
@@ -57,8 +65,41 @@ pub fn specta_builder<R: tauri::Runtime>() -> Builder<R> {
             commands::queues::dispatch_outbox,
             commands::queues::list_inbox,
             commands::queues::replay_inbox,
+            commands::records::list_pos_transactions,
+            commands::records::list_supplier_orders,
+            commands::records::list_members,
+            commands::records::list_customers,
+            commands::records::list_products,
+            commands::records::list_erp_orders,
+            commands::records::list_marketplace_orders,
+            commands::records::record_choices,
+            commands::records::export_folder,
+            commands::records::export_records,
+            commands::records::cancel_export,
+            commands::desktop::list_notifications,
+            commands::desktop::notification_prefs,
+            commands::desktop::save_notification_prefs,
+            commands::desktop::set_notification_language,
+            commands::desktop::overall_state,
+            commands::desktop::sync_all_now,
+            commands::dashboard::dashboard,
+            commands::frontdesk::front_desk_board,
+            commands::frontdesk::move_reservation,
+            commands::settings::list_user_accounts,
+            commands::settings::add_user_account,
+            commands::settings::change_user_role,
+            commands::settings::set_user_disabled,
+            commands::settings::reset_user_password,
+            commands::settings::backups_overview,
+            commands::settings::save_backup_settings,
+            commands::settings::run_backup,
+            commands::settings::restore_backup::<tauri::Wry>,
+            commands::settings::search_audit_log,
+            commands::demo::demo_status,
+            commands::demo::start_demo,
+            commands::demo::remove_demo,
         ])
-        .events(collect_events![live::LiveUpdate])
+        .events(collect_events![live::LiveUpdate, notify::NotificationEvent])
         // The UI's pick lists and limits come from the core, never from a copy.
         .constant("SYSTEM_TYPES", SystemType::NAMES)
         .constant("SYSTEM_STATUSES", SystemStatus::NAMES)
@@ -70,11 +111,20 @@ pub fn specta_builder<R: tauri::Runtime>() -> Builder<R> {
         .constant("ROLES", Role::NAMES)
         .constant("TOKEN_RATE_LIMIT_DEFAULT", DEFAULT_RATE_LIMIT)
         .constant("TOKEN_RATE_LIMIT_MAX", MAX_RATE_LIMIT)
+        .constant("OPERATIONS", storelink_core::Operation::NAMES)
+        .constant("AUDIT_OUTCOMES", storelink_core::audit::AuditOutcome::NAMES)
+        .constant(
+            "BACKUP_INTERVAL_HOURS_MAX",
+            storelink_service::backup::INTERVAL_HOURS_MAX,
+        )
+        .constant("BACKUP_KEEP_MAX", storelink_service::backup::KEEP_MAX)
         .constant("SYNC_TASK_STATUSES", SyncTaskStatus::NAMES)
         .constant("SYNC_ITEM_STATUSES", SyncItemStatus::NAMES)
         .constant("CONFLICT_STATUSES", ConflictStatus::NAMES)
         .constant("OUTBOX_STATUSES", OutboxStatus::NAMES)
         .constant("INBOX_STATUSES", InboxStatus::NAMES)
+        .constant("NOTIFY_DEDUP_MINUTES_MIN", NOTIFY_DEDUP_MINUTES_MIN)
+        .constant("NOTIFY_DEDUP_MINUTES_MAX", NOTIFY_DEDUP_MINUTES_MAX)
         // All integers crossing IPC (fen, counts, milliseconds) are far below 2^53.
         .dangerously_cast_bigints_to_number()
         // One TypeScript type per Rust type: our types serialize and deserialize alike.
@@ -99,7 +149,7 @@ pub fn run() {
         )
         .init();
     let builder = specta_builder();
-    let result = tauri::Builder::default()
+    let result = desktop::plugins(tauri::Builder::default())
         .invoke_handler(builder.invoke_handler())
         .setup(move |app| {
             builder.mount_events(app);
@@ -115,6 +165,7 @@ pub fn run() {
             });
             app.manage(state);
             live::forward(app.handle());
+            desktop::setup(app);
             Ok(())
         })
         .run(tauri::generate_context!());

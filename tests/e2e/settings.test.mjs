@@ -173,7 +173,7 @@ describe("Storelink settings: API tokens and listener", () => {
   });
 
   step("1. signs in as the admin (creating it on a fresh data dir)", async () => {
-    const candidates = ["admin-username", "login-username", "systems-page"];
+    const candidates = ["admin-username", "login-username", "dashboard-page", "systems-page"];
     let shown = null;
     await browser.waitUntil(
       async () => {
@@ -195,7 +195,6 @@ describe("Storelink settings: API tokens and listener", () => {
       await fill("login-password", ADMIN.password);
       await click("login-submit");
     }
-    await find("systems-page");
     await browser.waitUntil(async () => (await textOf("current-user")) === ADMIN.username, {
       timeout: TIMEOUT,
       timeoutMsg: `header does not show ${ADMIN.username}`,

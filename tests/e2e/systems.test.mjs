@@ -58,15 +58,21 @@ async function screenshot(name) {
   await browser.saveScreenshot(path.join(SHOT_DIR, `${name}.png`));
 }
 
+/** Managers land on the dashboard, floor managers on the front-desk board: go to Systems. */
+async function openSystems() {
+  await click("systems-menu");
+  await find("systems-page");
+}
+
 async function login({ username, password }) {
   await fill("login-username", username);
   await fill("login-password", password);
   await click("login-submit");
-  await find("systems-page");
   await browser.waitUntil(async () => (await textOf("current-user")) === username, {
     timeout: TIMEOUT,
     timeoutMsg: `header does not show ${username}`,
   });
+  await openSystems();
 }
 
 async function logout() {
@@ -131,12 +137,13 @@ describe("Storelink systems management", () => {
     if (server) await new Promise((resolve) => server.close(resolve));
   });
 
-  step("1. first run creates the admin and lands on the systems page", async () => {
+  step("1. first run creates the admin and lands on the dashboard", async () => {
     await fill("admin-username", ADMIN.username);
     await fill("admin-password", ADMIN.password);
     await fill("admin-password-confirm", ADMIN.password);
     await click("admin-submit");
-    await find("systems-page");
+    await find("dashboard-page");
+    await openSystems();
     assert.equal(await textOf("current-user"), ADMIN.username);
   });
 

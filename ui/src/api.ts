@@ -1,6 +1,7 @@
 // The only module (with types.ts) that touches the generated bindings. Every command is
 // unwrapped from tauri-specta's Result: success returns the data, failure throws ApiError
 // carrying the core's AppError. When bindings.ts is regenerated, fixes belong here.
+import { Channel } from "@tauri-apps/api/core";
 import { commands, events } from "./bindings";
 
 /** The shape tauri-specta's generated commands resolve to. */
@@ -36,6 +37,48 @@ import type {
   SystemPatch,
   UserView,
 } from "./types";
+import type {
+  AuditEntry,
+  AuditQuery,
+  BackupInfo,
+  BackupOverview,
+  BackupSettings,
+  DemoRemoval,
+  DemoStatus,
+  RestoreReport,
+  UserAccount,
+} from "./types";
+import type {
+  NotificationEvent,
+  NotificationPrefs,
+  NotificationRecord,
+  OverallState,
+  SyncAllStarted,
+} from "./types";
+import type {
+  CustomerQuery,
+  CustomerRecord,
+  ErpOrderQuery,
+  ErpOrderRecord,
+  ExportDestination,
+  ExportOptions,
+  ExportOutcome,
+  ExportProgress,
+  JsonValue,
+  MarketplaceOrderQuery,
+  MarketplaceOrderRecord,
+  MemberQuery,
+  MemberSync,
+  PosQuery,
+  PosTransaction,
+  ProductQuery,
+  ProductRecord,
+  RecordChoices,
+  RecordFilter,
+  SupplierOrder,
+  SupplierOrderQuery,
+} from "./types";
+import type { BoardReservation, DashboardSummary, FrontDeskBoard, StatusChange } from "./types";
 
 export class ApiError extends Error {
   readonly error: AppError;
@@ -111,6 +154,43 @@ export const api = {
   dispatchOutbox: (): Promise<DispatchSummary> => unwrap(commands.dispatchOutbox()),
   listInbox: (query: QueueQuery): Promise<Page<InboxEvent>> => unwrap(commands.listInbox(query)),
   replayInbox: (id: string): Promise<IngestReply> => unwrap(commands.replayInbox(id)),
+  // The records pages.
+  listPosTransactions: (query: PosQuery): Promise<Page<PosTransaction>> =>
+    unwrap(commands.listPosTransactions(query)),
+  listSupplierOrders: (query: SupplierOrderQuery): Promise<Page<SupplierOrder>> =>
+    unwrap(commands.listSupplierOrders(query)),
+  listMembers: (query: MemberQuery): Promise<Page<MemberSync>> => unwrap(commands.listMembers(query)),
+  listCustomers: (query: CustomerQuery): Promise<Page<CustomerRecord>> =>
+    unwrap(commands.listCustomers(query)),
+  listProducts: (query: ProductQuery): Promise<Page<ProductRecord>> =>
+    unwrap(commands.listProducts(query)),
+  listErpOrders: (query: ErpOrderQuery): Promise<Page<ErpOrderRecord>> =>
+    unwrap(commands.listErpOrders(query)),
+  listMarketplaceOrders: (query: MarketplaceOrderQuery): Promise<Page<MarketplaceOrderRecord>> =>
+    unwrap(commands.listMarketplaceOrders(query)),
+  getErpRecord: (systemId: string, stream: string, externalId: string): Promise<JsonValue> =>
+    unwrap(commands.getErpRecord(systemId, stream, externalId)),
+  recordChoices: (): Promise<RecordChoices> => unwrap(commands.recordChoices()),
+  exportFolder: (): Promise<string> => unwrap(commands.exportFolder()),
+  /** Runs an export; `onProgress` hears every page written until it answers. */
+  exportRecords: (
+    exportId: string,
+    filter: RecordFilter,
+    options: ExportOptions,
+    destination: ExportDestination,
+    onProgress: (progress: ExportProgress) => void,
+  ): Promise<ExportOutcome> => {
+    const channel = new Channel<ExportProgress>();
+    channel.onmessage = onProgress;
+    return unwrap(commands.exportRecords(exportId, filter, options, destination, channel));
+  },
+  cancelExport: (exportId: string): Promise<boolean> => unwrap(commands.cancelExport(exportId)),
+  // The dashboard and the front-desk board.
+  dashboard: (): Promise<DashboardSummary> => unwrap(commands.dashboard()),
+  frontDeskBoard: (date: string | null): Promise<FrontDeskBoard> =>
+    unwrap(commands.frontDeskBoard(date)),
+  moveReservation: (id: string, change: StatusChange): Promise<BoardReservation> =>
+    unwrap(commands.moveReservation(id, change)),
 };
 
 /**
@@ -120,6 +200,51 @@ export const api = {
 export const liveUpdates = {
   listen: async (handler: (update: LiveUpdate) => void): Promise<() => void> =>
     events.liveUpdate.listen((e) => handler(e.payload)),
+};
+
+/** Desktop behaviour: the notifications shown, their preferences, the tray's state. */
+export const desktopApi = {
+  listNotifications: (): Promise<NotificationRecord[]> => unwrap(commands.listNotifications()),
+  notificationPrefs: (): Promise<NotificationPrefs> => unwrap(commands.notificationPrefs()),
+  saveNotificationPrefs: (prefs: NotificationPrefs): Promise<NotificationPrefs> =>
+    unwrap(commands.saveNotificationPrefs(prefs)),
+  setNotificationLanguage: (lang: "zh" | "en"): Promise<null> =>
+    unwrap(commands.setNotificationLanguage(lang)),
+  overallState: (): Promise<OverallState> => unwrap(commands.overallState()),
+  syncAllNow: (): Promise<SyncAllStarted> => unwrap(commands.syncAllNow()),
+};
+
+/** Notifications shown and clicked (typed Tauri event); rejects outside the desktop shell. */
+export const notificationEvents = {
+  listen: async (handler: (event: NotificationEvent) => void): Promise<() => void> =>
+    events.notificationEvent.listen((e) => handler(e.payload)),
+};
+
+/** Settings: staff accounts, backups and restore, the audit log (see SettingsPage). */
+export const settingsApi = {
+  listUserAccounts: (): Promise<UserAccount[]> => unwrap(commands.listUserAccounts()),
+  addUserAccount: (username: string, password: string, role: string): Promise<UserAccount> =>
+    unwrap(commands.addUserAccount(username, password, role)),
+  changeUserRole: (id: string, role: string): Promise<UserAccount> =>
+    unwrap(commands.changeUserRole(id, role)),
+  setUserDisabled: (id: string, disabled: boolean): Promise<UserAccount> =>
+    unwrap(commands.setUserDisabled(id, disabled)),
+  resetUserPassword: (id: string, password: string): Promise<UserAccount> =>
+    unwrap(commands.resetUserPassword(id, password)),
+  backupsOverview: (): Promise<BackupOverview> => unwrap(commands.backupsOverview()),
+  saveBackupSettings: (settings: BackupSettings): Promise<BackupSettings> =>
+    unwrap(commands.saveBackupSettings(settings)),
+  runBackup: (): Promise<BackupInfo> => unwrap(commands.runBackup()),
+  restoreBackup: (name: string): Promise<RestoreReport> => unwrap(commands.restoreBackup(name)),
+  searchAuditLog: (query: AuditQuery): Promise<Page<AuditEntry>> =>
+    unwrap(commands.searchAuditLog(query)),
+};
+
+/** Demo mode: the built-in simulators and a simulated POS terminal. */
+export const demoApi = {
+  demoStatus: (): Promise<DemoStatus> => unwrap(commands.demoStatus()),
+  startDemo: (): Promise<DemoStatus> => unwrap(commands.startDemo()),
+  removeDemo: (): Promise<DemoRemoval> => unwrap(commands.removeDemo()),
 };
 
 export type Api = typeof api;

@@ -1,7 +1,12 @@
 // All UI strings, Simplified Chinese (default) and English. `en` is typed against `zh`,
 // so a key missing on either side is a compile error (and a unit test checks it too).
 import { createContext, useCallback, useContext } from "react";
+import { dashboardEn, dashboardZh } from "./locales/dashboard";
+import { demoEn, demoZh } from "./locales/demo";
+import { desktopEn, desktopZh } from "./locales/desktop";
 import { opsEn, opsZh } from "./locales/ops";
+import { recordsEn, recordsZh } from "./locales/records";
+import { settingsEn, settingsZh } from "./locales/settings";
 
 export type Lang = "zh" | "en";
 export const LANGS: readonly Lang[] = ["zh", "en"];
@@ -171,7 +176,7 @@ export const zh = {
   "list.sep": "、",
 
   "settings.title": "设置",
-  "settings.subtitle": "接收服务与 API 令牌：让门店的 POS 终端和脚本把数据推送到本机。",
+  "settings.subtitle": "接收服务与 API 令牌、用户与角色、界面语言、数据库备份和审计日志。",
   "settings.no_access": "您的角色无权管理接收服务和 API 令牌",
 
   "listener.title": "接收服务",
@@ -238,6 +243,11 @@ export const zh = {
   "tokens.created_usage": "终端在请求头中携带：Authorization: Bearer 令牌",
   "tokens.close": "我已保存，关闭",
   ...opsZh,
+  ...desktopZh,
+  ...dashboardZh,
+  ...recordsZh,
+  ...settingsZh,
+  ...demoZh,
 };
 
 export type TKey = keyof typeof zh;
@@ -407,7 +417,7 @@ export const en: Dict = {
   "list.sep": ", ",
 
   "settings.title": "Settings",
-  "settings.subtitle": "Listener and API tokens: let the store's POS terminals and scripts push data to this computer.",
+  "settings.subtitle": "Listener and API tokens, users and roles, language, database backups and the audit log.",
   "settings.no_access": "Your role may not manage the listener or API tokens",
 
   "listener.title": "Listener",
@@ -474,6 +484,11 @@ export const en: Dict = {
   "tokens.created_usage": "Terminals send it in a header: Authorization: Bearer token",
   "tokens.close": "I have saved it, close",
   ...opsEn,
+  ...desktopEn,
+  ...dashboardEn,
+  ...recordsEn,
+  ...settingsEn,
+  ...demoEn,
 };
 
 export const DICTS: Record<Lang, Dict> = { zh, en };

@@ -53,6 +53,49 @@ export type {
   UserView,
 } from "./bindings";
 
+// The records pages and their export.
+export type {
+  CustomerQuery,
+  CustomerRecord,
+  ErpOrderQuery,
+  ErpOrderRecord,
+  ExportDestination,
+  ExportFormat,
+  ExportLanguage,
+  ExportOptions,
+  ExportOutcome,
+  ExportProgress,
+  ExportStatus,
+  MarketplaceOrderQuery,
+  MarketplaceOrderRecord,
+  MemberQuery,
+  MemberSync,
+  PosItem,
+  PosQuery,
+  PosTransaction,
+  ProductQuery,
+  ProductRecord,
+  RecordChoices,
+  RecordFilter,
+  SupplierOrder,
+  SupplierOrderQuery,
+} from "./bindings";
+
+// The dashboard and the front-desk board.
+export type {
+  BoardReservation,
+  DashboardSummary,
+  FrontDeskBoard,
+  OfflineStatus,
+  PosHour,
+  Reservation,
+  ReservationStatus,
+  StatusChange,
+  SyncHour,
+  SystemCard,
+  UnreachableReason,
+} from "./bindings";
+
 // Pick lists and limits are generated from the core's own constants.
 export {
   CONFLICT_STATUSES,
@@ -70,4 +113,38 @@ export {
   SYSTEM_TYPES,
   TOKEN_RATE_LIMIT_DEFAULT,
   TOKEN_RATE_LIMIT_MAX,
+} from "./bindings";
+
+// Desktop behaviour: notifications, their preferences, the tray's overall state.
+export type {
+  NotificationEvent,
+  NotificationKind,
+  NotificationPrefs,
+  NotificationRecord,
+  NotificationTarget,
+  OverallState,
+  SyncAllStarted,
+} from "./bindings";
+export { NOTIFY_DEDUP_MINUTES_MAX, NOTIFY_DEDUP_MINUTES_MIN } from "./bindings";
+
+// Settings (users, backups, audit log) and demo mode.
+export type {
+  AuditEntry,
+  AuditOutcome,
+  AuditQuery,
+  BackupInfo,
+  BackupKind,
+  BackupOverview,
+  BackupSettings,
+  DemoRemoval,
+  DemoStatus,
+  DemoSystem,
+  RestoreReport,
+  UserAccount,
+} from "./bindings";
+export {
+  AUDIT_OUTCOMES,
+  BACKUP_INTERVAL_HOURS_MAX,
+  BACKUP_KEEP_MAX,
+  OPERATIONS,
 } from "./bindings";

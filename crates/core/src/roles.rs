@@ -50,6 +50,9 @@ string_enum!(
     ListenerManage => "listener_manage",
     AuditView => "audit_view",
     BackupsManage => "backups_manage",
+    NotificationsManage => "notifications_manage",
+    ErpRecordsView => "erp_records_view",
+    RecordsExport => "records_export",
 });
 
 use Operation as Op;
@@ -73,7 +76,8 @@ pub fn allowed_roles(op: Operation) -> &'static [Role] {
         | Op::SupplierOrdersView
         | Op::MembersView
         | Op::ReservationsView
-        | Op::SyncLogsView => ANY,
+        | Op::SyncLogsView
+        | Op::ErpRecordsView => ANY,
         Op::SystemsCreate
         | Op::SystemsUpdate
         | Op::SystemsDelete
@@ -84,7 +88,9 @@ pub fn allowed_roles(op: Operation) -> &'static [Role] {
         | Op::UsersManage
         | Op::TokensManage
         | Op::ListenerManage
-        | Op::ReservationsImport => MANAGERS,
+        | Op::NotificationsManage
+        | Op::ReservationsImport
+        | Op::RecordsExport => MANAGERS,
         // Cancelling or rescheduling an order goes with creating it (seed 000).
         Op::SupplierOrdersCreate | Op::SupplierOrdersCancel | Op::SupplierOrdersReschedule => {
             &[R::Admin, R::StoreManager, R::WarehouseManager]

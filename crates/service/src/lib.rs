@@ -4,9 +4,16 @@
 //! translate: a Tauri command or a CLI subcommand is a call into this crate.
 
 mod audit;
+pub mod audit_log;
+pub mod backup;
 mod cache;
 pub mod conflicts;
 mod context;
+pub mod dashboard;
+pub mod demo;
+pub mod desktop;
+pub mod erp_lists;
+pub mod export;
 pub mod health;
 pub mod ingest;
 pub mod listener_settings;

@@ -25,12 +25,13 @@ pub(crate) fn parse_uuid(field: &str, value: &str) -> Result<Uuid, AppError> {
 }
 
 impl Services {
-    /// Starts the scheduler, the ERP event puller and the outbox dispatcher in the
-    /// background; send `true` on the returned channel to stop them.
+    /// Starts the scheduler, the ERP event puller, the outbox dispatcher and the backup
+    /// schedule in the background; send `true` on the returned channel to stop them.
     pub fn start_background_sync(&self) -> tokio::sync::watch::Sender<bool> {
         let (stop, stopped) = tokio::sync::watch::channel(false);
         let engine = std::sync::Arc::clone(&self.engine);
         tokio::spawn(engine.run_background(stopped));
+        tokio::spawn(crate::backup::run_schedule(self.clone(), stop.subscribe()));
         stop
     }
 

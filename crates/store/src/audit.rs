@@ -75,3 +75,47 @@ pub async fn list(
     .map(from_row)
     .collect()
 }
+
+/// What the audit log viewer filters by; every part is optional.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AuditFilter {
+    /// Exactly this actor (`admin`, `token:pos-1`, `cli`).
+    pub actor: Option<String>,
+    /// Exactly this action (an operation name or `sign_in`).
+    pub action: Option<String>,
+    pub entity: Option<String>,
+    pub outcome: Option<AuditOutcome>,
+    /// At or after.
+    pub from: Option<chrono::DateTime<chrono::Utc>>,
+    /// Before.
+    pub to: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+/// Newest first, one keyset page.
+pub async fn search(
+    conn: &mut SqliteConnection,
+    filter: &AuditFilter,
+    page: &storelink_core::PageRequest,
+) -> Result<storelink_core::Page<AuditEntry>, AppError> {
+    let mut q: sqlx::QueryBuilder<'_, sqlx::Sqlite> =
+        sqlx::QueryBuilder::new("SELECT * FROM audit_log WHERE 1 = 1");
+    if let Some(actor) = &filter.actor {
+        q.push(" AND actor = ").push_bind(actor.clone());
+    }
+    if let Some(action) = &filter.action {
+        q.push(" AND action = ").push_bind(action.clone());
+    }
+    if let Some(entity) = &filter.entity {
+        q.push(" AND entity = ").push_bind(entity.clone());
+    }
+    if let Some(outcome) = filter.outcome {
+        q.push(" AND outcome = ").push_bind(outcome.as_str());
+    }
+    if let Some(from) = filter.from {
+        q.push(" AND at >= ").push_bind(fmt_time(from));
+    }
+    if let Some(to) = filter.to {
+        q.push(" AND at < ").push_bind(fmt_time(to));
+    }
+    crate::row::fetch_page(conn, q, page, from_row, |e| e.id).await
+}

@@ -3,9 +3,11 @@
 //! entry commit together or not at all.
 
 pub mod audit;
+pub mod backup;
 mod batch;
 pub mod checkpoints;
 pub mod conflicts;
+pub mod dashboard;
 mod db;
 pub mod erp_records;
 mod error;
@@ -14,6 +16,8 @@ pub mod inbox;
 pub mod members;
 pub mod outbox;
 pub mod pos;
+pub mod purge;
+pub mod record_lists;
 pub mod reservations;
 mod row;
 pub mod settings;

@@ -117,3 +117,56 @@ pub async fn touch_login(
         .map_err(db_error)?;
     Ok(())
 }
+
+/// Every account with its hash and state, by username (for the administration list; the
+/// service hands out no hash).
+pub async fn list_records(conn: &mut SqliteConnection) -> Result<Vec<UserRecord>, AppError> {
+    sqlx::query("SELECT * FROM users ORDER BY username")
+        .fetch_all(conn)
+        .await
+        .map_err(db_error)?
+        .iter()
+        .map(from_row)
+        .collect()
+}
+
+async fn update_one<'q>(
+    conn: &mut SqliteConnection,
+    id: Uuid,
+    query: sqlx::query::Query<'q, sqlx::Sqlite, sqlx::sqlite::SqliteArguments<'q>>,
+) -> Result<(), AppError> {
+    let done = query.execute(conn).await.map_err(db_error)?;
+    if done.rows_affected() == 0 {
+        return Err(AppError::not_found("user", id));
+    }
+    Ok(())
+}
+
+pub async fn set_role(conn: &mut SqliteConnection, id: Uuid, role: Role) -> Result<(), AppError> {
+    let q = sqlx::query("UPDATE users SET role = ? WHERE id = ?")
+        .bind(role.as_str())
+        .bind(id.to_string());
+    update_one(conn, id, q).await
+}
+
+pub async fn set_disabled(
+    conn: &mut SqliteConnection,
+    id: Uuid,
+    disabled: bool,
+) -> Result<(), AppError> {
+    let q = sqlx::query("UPDATE users SET disabled = ? WHERE id = ?")
+        .bind(disabled)
+        .bind(id.to_string());
+    update_one(conn, id, q).await
+}
+
+pub async fn set_password_hash(
+    conn: &mut SqliteConnection,
+    id: Uuid,
+    password_hash: &str,
+) -> Result<(), AppError> {
+    let q = sqlx::query("UPDATE users SET password_hash = ? WHERE id = ?")
+        .bind(password_hash)
+        .bind(id.to_string());
+    update_one(conn, id, q).await
+}

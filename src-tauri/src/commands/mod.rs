@@ -3,7 +3,13 @@
 //! here; the operations pages' commands are in the submodules.
 
 pub mod conflicts;
+pub mod dashboard;
+pub mod demo;
+pub mod desktop;
+pub mod frontdesk;
 pub mod queues;
+pub mod records;
+pub mod settings;
 pub mod sync;
 
 use storelink_core::system::{

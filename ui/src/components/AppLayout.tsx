@@ -6,14 +6,20 @@ import { roleLabel } from "../lib/labels";
 import { useLogout } from "../lib/queries";
 import { useErrorNotice } from "../lib/useErrorNotice";
 import type { UserView } from "../types";
+import { NotificationBell } from "./desktop/NotificationBell";
+import { DemoBanner } from "./demo/DemoBanner";
 import { LangSwitch } from "./LangSwitch";
+import { homeMenuItems } from "./dashboard/homeMenu";
 import { opsMenuItems } from "./ops/opsMenu";
 import type { OpsPageKey } from "../lib/opsPages";
+import type { RecordPageKey } from "../lib/recordPages";
+import type { HomePageKey } from "../lib/homePages";
+import { recordsMenuItems } from "./records/recordsMenu";
 
 const SIDER_WIDTH = 208;
 
 /** The back office's pages, as side menu keys. */
-export type PageKey = "systems" | "settings" | OpsPageKey;
+export type PageKey = "systems" | "settings" | OpsPageKey | RecordPageKey | HomePageKey;
 
 /**
  * Ant Design Pro style frame: fixed dark side menu, header with user, role, language, logout.
@@ -26,6 +32,8 @@ export function AppLayout({
   page = "systems",
   showSettings = false,
   opsPages = [],
+  recordPages = [],
+  homePages = [],
   onNavigate,
   children,
 }: {
@@ -36,6 +44,10 @@ export function AppLayout({
   showSettings?: boolean;
   /** The operations pages (sync tasks, logs, ...) this person may open. */
   opsPages?: readonly OpsPageKey[];
+  /** The records pages (POS transactions, members, ...) this person may open. */
+  recordPages?: readonly RecordPageKey[];
+  /** The dashboard and the front-desk board, where this person may open them. */
+  homePages?: readonly HomePageKey[];
   onNavigate?: (page: PageKey) => void;
   children: ReactNode;
 }) {
@@ -60,11 +72,13 @@ export function AppLayout({
           selectedKeys={[page]}
           onClick={({ key }) => onNavigate?.(key as PageKey)}
           items={[
+            ...homeMenuItems(t, homePages),
             {
               key: "systems",
               icon: <ApiOutlined />,
               label: <span data-testid="systems-menu">{t("menu.systems")}</span>,
             },
+            ...recordsMenuItems(t, recordPages),
             ...opsMenuItems(t, opsPages),
             ...(showSettings
               ? [
@@ -81,6 +95,7 @@ export function AppLayout({
       <Layout style={{ marginLeft: SIDER_WIDTH }}>
         <Layout.Header className="sl-header">
           <Space size="middle">
+            <NotificationBell onNavigate={onNavigate} />
             <LangSwitch />
             <Space size={8}>
               <Avatar size="small" icon={<UserOutlined />} style={{ background: "#1677ff" }} />
@@ -102,7 +117,10 @@ export function AppLayout({
             </Tooltip>
           </Space>
         </Layout.Header>
-        <Layout.Content className="sl-content">{children}</Layout.Content>
+        <Layout.Content className="sl-content">
+          <DemoBanner />
+          {children}
+        </Layout.Content>
         <Layout.Footer className="sl-footer">
           {t("app.footer", { version, dataDir })}
         </Layout.Footer>

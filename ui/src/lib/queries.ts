@@ -82,8 +82,14 @@ export function usePermissions() {
   });
 }
 
-/** The operations that open the settings page (listener and API tokens). */
-export const SETTINGS_OPERATIONS: readonly Operation[] = ["listener_manage", "tokens_manage"];
+/** The operations that open the settings page (listener, API tokens, users, backups, audit). */
+export const SETTINGS_OPERATIONS: readonly Operation[] = [
+  "listener_manage",
+  "tokens_manage",
+  "users_view",
+  "backups_manage",
+  "audit_view",
+];
 
 export function canOpenSettings(ops: ReadonlySet<Operation> | undefined): boolean {
   return ops !== undefined && SETTINGS_OPERATIONS.some((op) => ops.has(op));

@@ -1,6 +1,9 @@
 //! Local accounts: the first administrator, sign-in, and staff accounts.
 
+mod admin;
 mod password;
+
+pub use admin::UserAccount;
 
 use storelink_core::audit::AuditOutcome;
 use storelink_core::ids::new_id;
