@@ -4,6 +4,8 @@
 //! page, a failed sync produces a record, and the commands check the role in the core. Run
 //! under `scripts/with-keyring.sh`.
 
+mod common;
+
 use std::sync::{mpsc, Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -15,12 +17,11 @@ use storelink_core::ingest::DomainEvent;
 use storelink_desktop::notify::{self, NotificationEvent, Presenter};
 use storelink_desktop::notify_rules::{Notice, NotificationTarget};
 use storelink_desktop::AppState;
-use tauri::ipc::{CallbackFn, InvokeBody};
-use tauri::test::{mock_builder, mock_context, noop_assets, MockRuntime, INVOKE_KEY};
-use tauri::webview::InvokeRequest;
-use tauri::{Manager, WebviewWindow};
+use tauri::Manager;
 use tauri_specta::Event;
 use uuid::Uuid;
+
+use common::Desktop;
 
 /// Stands in for the OS: keeps what it was asked to show.
 #[derive(Clone, Default)]
@@ -45,66 +46,32 @@ impl Shown {
     }
 }
 
-struct Desktop {
-    _dir: tempfile::TempDir,
-    app: tauri::App<MockRuntime>,
-    window: WebviewWindow<MockRuntime>,
+/// The desktop with the OS notifications replaced by a recorder.
+struct Notifying {
+    desktop: Desktop,
     shown: Shown,
 }
 
-impl Desktop {
-    fn open() -> Desktop {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let state = tauri::async_runtime::block_on(AppState::open(dir.path()));
-        let builder = storelink_desktop::specta_builder::<MockRuntime>();
-        let app = mock_builder()
-            .invoke_handler(builder.invoke_handler())
-            .build(mock_context(noop_assets()))
-            .expect("mock app");
-        builder.mount_events(&app);
-        app.manage(state);
+impl Notifying {
+    fn open() -> Notifying {
         let shown = Shown::default();
+        let presenter = shown.clone();
         // What the app's setup does, with the OS notifications replaced.
-        notify::start(app.handle(), Box::new(shown.clone()));
-        let window = tauri::WebviewWindowBuilder::new(&app, "main", Default::default())
-            .build()
-            .expect("mock window");
-        Desktop {
-            _dir: dir,
-            app,
-            window,
-            shown,
-        }
+        let desktop =
+            Desktop::open_with(move |app| notify::start(app.handle(), Box::new(presenter)));
+        Notifying { desktop, shown }
     }
+}
 
-    fn call(&self, cmd: &str, args: Value) -> Result<Value, Value> {
-        tauri::test::get_ipc_response(
-            &self.window,
-            InvokeRequest {
-                cmd: cmd.into(),
-                callback: CallbackFn(0),
-                error: CallbackFn(1),
-                url: "tauri://localhost".parse().expect("url"),
-                body: InvokeBody::Json(args),
-                headers: Default::default(),
-                invoke_key: INVOKE_KEY.to_string(),
-            },
-        )
-        .map(|body| body.deserialize::<Value>().expect("json answer"))
+impl std::ops::Deref for Notifying {
+    type Target = Desktop;
+
+    fn deref(&self) -> &Desktop {
+        &self.desktop
     }
+}
 
-    fn ok(&self, cmd: &str, args: Value) -> Value {
-        self.call(cmd, args)
-            .unwrap_or_else(|e| panic!("{cmd} failed: {e}"))
-    }
-
-    fn error_kind(&self, cmd: &str, args: Value) -> String {
-        match self.call(cmd, args) {
-            Ok(v) => panic!("{cmd} succeeded: {v}"),
-            Err(e) => e["kind"].as_str().unwrap_or_default().to_owned(),
-        }
-    }
-
+impl Desktop {
     fn records(&self) -> Vec<Value> {
         self.ok("list_notifications", json!({}))
             .as_array()
@@ -128,7 +95,7 @@ fn task_failed(system: Uuid, at: chrono::DateTime<chrono::Utc>) -> DomainEvent {
 
 #[test]
 fn an_alert_notifies_once_per_window_and_a_click_opens_its_page() {
-    let d = Desktop::open();
+    let d = Notifying::open();
     assert_eq!(
         d.error_kind("list_notifications", json!({})),
         "unauthenticated"
@@ -192,7 +159,7 @@ fn an_alert_notifies_once_per_window_and_a_click_opens_its_page() {
 
 #[test]
 fn preferences_switch_kinds_off_and_set_the_language() {
-    let d = Desktop::open();
+    let d = Notifying::open();
     d.sign_in_admin();
     let prefs = d.ok("notification_prefs", json!({}));
     assert_eq!(prefs["sync_failed"], true);
@@ -239,7 +206,7 @@ fn preferences_switch_kinds_off_and_set_the_language() {
 
 #[test]
 fn a_failed_sync_produces_a_notification_record() {
-    let d = Desktop::open();
+    let d = Notifying::open();
     d.sign_in_admin();
     let endpoint = tauri::async_runtime::block_on(storelink_testkit::closed_port_url());
     let system = d.ok(
@@ -299,7 +266,7 @@ fn a_failed_sync_produces_a_notification_record() {
 
 #[test]
 fn staff_may_read_but_not_change_preferences_or_sync_everything() {
-    let d = Desktop::open();
+    let d = Notifying::open();
     d.sign_in_admin();
     assert_eq!(d.ok("overall_state", json!({})), "ok");
     let started = d.ok("sync_all_now", json!({}));

@@ -3,71 +3,17 @@
 //! through the states the core allows and is refused the managers' commands; staff read
 //! the board but may not move anything. Run under `scripts/with-keyring.sh`.
 
+mod common;
+
 use chrono::{Duration, Utc};
 use serde_json::{json, Value};
 use storelink_desktop::AppState;
 use storelink_service::ingest::RawPush;
-use tauri::ipc::{CallbackFn, InvokeBody};
-use tauri::test::{mock_builder, mock_context, noop_assets, MockRuntime, INVOKE_KEY};
-use tauri::webview::InvokeRequest;
-use tauri::{Manager, WebviewWindow};
+use tauri::Manager;
 
-struct Desktop {
-    _dir: tempfile::TempDir,
-    app: tauri::App<MockRuntime>,
-    window: WebviewWindow<MockRuntime>,
-}
+use common::Desktop;
 
 impl Desktop {
-    fn open() -> Desktop {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let state = tauri::async_runtime::block_on(AppState::open(dir.path()));
-        let builder = storelink_desktop::specta_builder::<MockRuntime>();
-        let app = mock_builder()
-            .invoke_handler(builder.invoke_handler())
-            .build(mock_context(noop_assets()))
-            .expect("mock app");
-        builder.mount_events(&app);
-        app.manage(state);
-        let window = tauri::WebviewWindowBuilder::new(&app, "main", Default::default())
-            .build()
-            .expect("mock window");
-        Desktop {
-            _dir: dir,
-            app,
-            window,
-        }
-    }
-
-    /// Invokes a command as the UI does; `Err` holds the typed AppError as JSON.
-    fn call(&self, cmd: &str, args: Value) -> Result<Value, Value> {
-        tauri::test::get_ipc_response(
-            &self.window,
-            InvokeRequest {
-                cmd: cmd.into(),
-                callback: CallbackFn(0),
-                error: CallbackFn(1),
-                url: "tauri://localhost".parse().expect("url"),
-                body: InvokeBody::Json(args),
-                headers: Default::default(),
-                invoke_key: INVOKE_KEY.to_string(),
-            },
-        )
-        .map(|body| body.deserialize::<Value>().expect("json answer"))
-    }
-
-    fn ok(&self, cmd: &str, args: Value) -> Value {
-        self.call(cmd, args)
-            .unwrap_or_else(|e| panic!("{cmd} failed: {e}"))
-    }
-
-    fn error(&self, cmd: &str, args: Value) -> Value {
-        match self.call(cmd, args) {
-            Ok(v) => panic!("{cmd} succeeded: {v}"),
-            Err(e) => e,
-        }
-    }
-
     fn login(&self, username: &str, password: &str) {
         self.ok("login", json!({"username": username, "password": password}));
     }

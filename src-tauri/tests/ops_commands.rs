@@ -2,78 +2,25 @@
 //! temp database and the real keychain: answers, typed errors, role refusals, and sync
 //! progress arriving as a typed live update. Run under `scripts/with-keyring.sh`.
 
+mod common;
+
 use std::sync::mpsc;
 use std::time::Duration;
 
-use serde_json::{json, Value};
+use serde_json::json;
 use storelink_desktop::live::LiveUpdate;
 use storelink_desktop::AppState;
-use tauri::ipc::{CallbackFn, InvokeBody};
-use tauri::test::{mock_builder, mock_context, noop_assets, MockRuntime, INVOKE_KEY};
-use tauri::webview::InvokeRequest;
-use tauri::{Manager, WebviewWindow};
+use tauri::Manager;
 use tauri_specta::Event;
 
-struct Desktop {
-    _dir: tempfile::TempDir,
-    app: tauri::App<MockRuntime>,
-    window: WebviewWindow<MockRuntime>,
-}
-
-impl Desktop {
-    fn open() -> Desktop {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let state = tauri::async_runtime::block_on(AppState::open(dir.path()));
-        let builder = storelink_desktop::specta_builder::<MockRuntime>();
-        let app = mock_builder()
-            .invoke_handler(builder.invoke_handler())
-            .build(mock_context(noop_assets()))
-            .expect("mock app");
-        builder.mount_events(&app);
-        app.manage(state);
-        storelink_desktop::live::forward(app.handle());
-        let window = tauri::WebviewWindowBuilder::new(&app, "main", Default::default())
-            .build()
-            .expect("mock window");
-        Desktop {
-            _dir: dir,
-            app,
-            window,
-        }
-    }
-
-    /// Invokes a command as the UI does; `Err` holds the typed AppError as JSON.
-    fn call(&self, cmd: &str, args: Value) -> Result<Value, Value> {
-        tauri::test::get_ipc_response(
-            &self.window,
-            InvokeRequest {
-                cmd: cmd.into(),
-                callback: CallbackFn(0),
-                error: CallbackFn(1),
-                url: "tauri://localhost".parse().expect("url"),
-                body: InvokeBody::Json(args),
-                headers: Default::default(),
-                invoke_key: INVOKE_KEY.to_string(),
-            },
-        )
-        .map(|body| body.deserialize::<Value>().expect("json answer"))
-    }
-
-    fn ok(&self, cmd: &str, args: Value) -> Value {
-        self.call(cmd, args)
-            .unwrap_or_else(|e| panic!("{cmd} failed: {e}"))
-    }
-
-    /// The `kind` of the AppError a call fails with.
-    fn error_kind(&self, cmd: &str, args: Value) -> String {
-        match self.call(cmd, args) {
-            Ok(v) => panic!("{cmd} succeeded: {v}"),
-            Err(e) => e["kind"].as_str().unwrap_or_default().to_owned(),
-        }
-    }
-}
+use common::Desktop;
 
 /// A custom-REST ERP whose endpoint does not answer, failing at once (no retries).
+/// A desktop passing the core's events to the window, as the app's setup does.
+fn live_desktop() -> Desktop {
+    Desktop::open_with(|app| storelink_desktop::live::forward(app.handle()))
+}
+
 fn unreachable_erp(d: &Desktop) -> String {
     let endpoint = tauri::async_runtime::block_on(storelink_testkit::closed_port_url());
     let system = d.ok(
@@ -107,7 +54,7 @@ fn add_staff(d: &Desktop) {
 
 #[test]
 fn operations_commands_answer_and_report_progress_live() {
-    let d = Desktop::open();
+    let d = live_desktop();
     assert_eq!(
         d.error_kind("list_sync_tasks", json!({"query": {}})),
         "unauthenticated"
@@ -228,7 +175,7 @@ fn operations_commands_answer_and_report_progress_live() {
 
 #[test]
 fn roles_without_rights_are_refused_by_the_core() {
-    let d = Desktop::open();
+    let d = live_desktop();
     d.ok(
         "create_first_admin",
         json!({"username": "admin", "password": "Adm1n-pass!"}),

@@ -3,63 +3,16 @@
 //! progress channel, and a role without `records_export` refused by the core. Run under
 //! `scripts/with-keyring.sh`.
 
-use serde_json::{json, Value};
+mod common;
+
+use serde_json::json;
 use storelink_desktop::AppState;
 use storelink_service::ingest::RawPush;
-use tauri::ipc::{CallbackFn, InvokeBody};
-use tauri::test::{mock_builder, mock_context, noop_assets, MockRuntime, INVOKE_KEY};
-use tauri::webview::InvokeRequest;
-use tauri::{Manager, WebviewWindow};
+use tauri::Manager;
 
-struct Desktop {
-    _dir: tempfile::TempDir,
-    app: tauri::App<MockRuntime>,
-    window: WebviewWindow<MockRuntime>,
-}
+use common::Desktop;
 
 impl Desktop {
-    fn open() -> Desktop {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let state = tauri::async_runtime::block_on(AppState::open(dir.path()));
-        let builder = storelink_desktop::specta_builder::<MockRuntime>();
-        let app = mock_builder()
-            .invoke_handler(builder.invoke_handler())
-            .build(mock_context(noop_assets()))
-            .expect("mock app");
-        builder.mount_events(&app);
-        app.manage(state);
-        let window = tauri::WebviewWindowBuilder::new(&app, "main", Default::default())
-            .build()
-            .expect("mock window");
-        Desktop {
-            _dir: dir,
-            app,
-            window,
-        }
-    }
-
-    /// Invokes a command as the UI does; `Err` holds the typed AppError as JSON.
-    fn call(&self, cmd: &str, args: Value) -> Result<Value, Value> {
-        tauri::test::get_ipc_response(
-            &self.window,
-            InvokeRequest {
-                cmd: cmd.into(),
-                callback: CallbackFn(0),
-                error: CallbackFn(1),
-                url: "tauri://localhost".parse().expect("url"),
-                body: InvokeBody::Json(args),
-                headers: Default::default(),
-                invoke_key: INVOKE_KEY.to_string(),
-            },
-        )
-        .map(|body| body.deserialize::<Value>().expect("json answer"))
-    }
-
-    fn ok(&self, cmd: &str, args: Value) -> Value {
-        self.call(cmd, args)
-            .unwrap_or_else(|e| panic!("{cmd} failed: {e}"))
-    }
-
     /// Records sales as a POS terminal pushing them would, and adds a staff account.
     fn sales_and_staff(&self, system_id: &str) {
         let state = self.app.state::<AppState>();

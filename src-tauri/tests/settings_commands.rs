@@ -3,68 +3,11 @@
 //! audit log with filters, the demo's status, and role refusals. Run under
 //! `scripts/with-keyring.sh`. (Restoring restarts the app, so the service tests cover it.)
 
-use serde_json::{json, Value};
-use storelink_desktop::AppState;
-use tauri::ipc::{CallbackFn, InvokeBody};
-use tauri::test::{mock_builder, mock_context, noop_assets, MockRuntime, INVOKE_KEY};
-use tauri::webview::InvokeRequest;
-use tauri::{Manager, WebviewWindow};
+mod common;
 
-struct Desktop {
-    _dir: tempfile::TempDir,
-    _app: tauri::App<MockRuntime>,
-    window: WebviewWindow<MockRuntime>,
-}
+use serde_json::json;
 
-impl Desktop {
-    fn open() -> Desktop {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let state = tauri::async_runtime::block_on(AppState::open(dir.path()));
-        let builder = storelink_desktop::specta_builder::<MockRuntime>();
-        let app = mock_builder()
-            .invoke_handler(builder.invoke_handler())
-            .build(mock_context(noop_assets()))
-            .expect("mock app");
-        builder.mount_events(&app);
-        app.manage(state);
-        let window = tauri::WebviewWindowBuilder::new(&app, "main", Default::default())
-            .build()
-            .expect("mock window");
-        Desktop {
-            _dir: dir,
-            _app: app,
-            window,
-        }
-    }
-
-    fn call(&self, cmd: &str, args: Value) -> Result<Value, Value> {
-        tauri::test::get_ipc_response(
-            &self.window,
-            InvokeRequest {
-                cmd: cmd.into(),
-                callback: CallbackFn(0),
-                error: CallbackFn(1),
-                url: "tauri://localhost".parse().expect("url"),
-                body: InvokeBody::Json(args),
-                headers: Default::default(),
-                invoke_key: INVOKE_KEY.to_string(),
-            },
-        )
-        .map(|body| body.deserialize::<Value>().expect("json answer"))
-    }
-
-    fn ok(&self, cmd: &str, args: Value) -> Value {
-        self.call(cmd, args)
-            .unwrap_or_else(|e| panic!("{cmd} failed: {e}"))
-    }
-
-    fn error_kind(&self, cmd: &str, args: Value) -> String {
-        match self.call(cmd, args) {
-            Ok(v) => panic!("{cmd} succeeded: {v}"),
-            Err(e) => e["kind"].as_str().unwrap_or_default().to_owned(),
-        }
-    }
-}
+use common::Desktop;
 
 #[test]
 fn settings_and_demo_commands_answer_and_check_roles() {
