@@ -5,14 +5,12 @@
 
 use serde::{Deserialize, Serialize};
 use specta::Type;
-use storelink_core::audit::AuditOutcome;
 use storelink_core::error::{AppError, Rule, Violations};
 use storelink_core::health::HealthSnapshot;
 use storelink_core::system::{ExternalSystem, ValidSystemFilter};
 use storelink_core::{Actor, Operation, PageRequest};
-use storelink_store::{db_error, health as store_health, settings, systems};
+use storelink_store::{health as store_health, systems};
 
-use crate::audit::{record, Change};
 use crate::Services;
 
 const PREFS_KEY: &str = "notification_prefs";
@@ -81,14 +79,20 @@ pub struct TraySignals {
 /// More systems than one store ever has; the tray looks at the first page only.
 const TRAY_SYSTEMS_LIMIT: u32 = 1000;
 
+impl crate::stored_settings::StoredSetting for NotificationPrefs {
+    const KEY: &'static str = PREFS_KEY;
+    const ENTITY: &'static str = "notification_prefs";
+    const OPERATION: Operation = Operation::NotificationsManage;
+
+    fn check(&self) -> Result<(), AppError> {
+        self.validate()
+    }
+}
+
 impl Services {
     /// The saved preferences (defaults if never saved). Read at start without a user.
     pub async fn notification_prefs(&self) -> Result<NotificationPrefs, AppError> {
-        let mut conn = self.db.read().await?;
-        Ok(settings::get(&mut conn, PREFS_KEY)
-            .await?
-            .and_then(|text| serde_json::from_str(&text).ok())
-            .unwrap_or_default())
+        self.stored_setting().await
     }
 
     pub async fn save_notification_prefs(
@@ -96,34 +100,7 @@ impl Services {
         actor: &Actor,
         new: NotificationPrefs,
     ) -> Result<NotificationPrefs, AppError> {
-        self.authorize(
-            actor,
-            Operation::NotificationsManage,
-            "notification_prefs",
-            None,
-        )
-        .await?;
-        new.validate()?;
-        let before = self.notification_prefs().await?;
-        let mut tx = self.db.write().await?;
-        let text = serde_json::to_string(&new).map_err(AppError::internal)?;
-        settings::set(&mut tx, PREFS_KEY, &text).await?;
-        record(
-            &mut tx,
-            actor,
-            Change {
-                op: Operation::NotificationsManage,
-                entity: "notification_prefs",
-                entity_id: None,
-                outcome: AuditOutcome::Success,
-                before: serde_json::to_value(before).ok(),
-                after: serde_json::to_value(new).ok(),
-                detail: None,
-            },
-        )
-        .await?;
-        tx.commit().await.map_err(db_error)?;
-        Ok(new)
+        self.save_stored_setting(actor, new).await
     }
 
     /// Every live system and its latest health snapshot. Read without a user: the tray

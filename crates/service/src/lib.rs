@@ -18,6 +18,7 @@ pub mod health;
 pub mod ingest;
 pub mod listener_settings;
 pub mod records;
+mod stored_settings;
 mod supplier_actions;
 pub mod sync;
 pub mod systems;

@@ -3,12 +3,9 @@
 
 use serde::{Deserialize, Serialize};
 use specta::Type;
-use storelink_core::audit::AuditOutcome;
 use storelink_core::error::{AppError, Rule, Violations};
 use storelink_core::{Actor, Operation};
-use storelink_store::{db_error, settings};
 
-use crate::audit::{record, Change};
 use crate::Services;
 
 const KEY: &str = "listener";
@@ -61,14 +58,20 @@ impl ListenerSettings {
     }
 }
 
+impl crate::stored_settings::StoredSetting for ListenerSettings {
+    const KEY: &'static str = KEY;
+    const ENTITY: &'static str = "listener";
+    const OPERATION: Operation = Operation::ListenerManage;
+
+    fn check(&self) -> Result<(), AppError> {
+        self.validate()
+    }
+}
+
 impl Services {
     /// The saved settings (defaults if never saved). Read at start without a user.
     pub async fn listener_settings(&self) -> Result<ListenerSettings, AppError> {
-        let mut conn = self.db.read().await?;
-        Ok(settings::get(&mut conn, KEY)
-            .await?
-            .and_then(|text| serde_json::from_str(&text).ok())
-            .unwrap_or_default())
+        self.stored_setting().await
     }
 
     pub async fn save_listener_settings(
@@ -76,28 +79,6 @@ impl Services {
         actor: &Actor,
         new: ListenerSettings,
     ) -> Result<ListenerSettings, AppError> {
-        self.authorize(actor, Operation::ListenerManage, "listener", None)
-            .await?;
-        new.validate()?;
-        let before = self.listener_settings().await?;
-        let mut tx = self.db.write().await?;
-        let text = serde_json::to_string(&new).map_err(AppError::internal)?;
-        settings::set(&mut tx, KEY, &text).await?;
-        record(
-            &mut tx,
-            actor,
-            Change {
-                op: Operation::ListenerManage,
-                entity: "listener",
-                entity_id: None,
-                outcome: AuditOutcome::Success,
-                before: serde_json::to_value(before).ok(),
-                after: serde_json::to_value(new).ok(),
-                detail: None,
-            },
-        )
-        .await?;
-        tx.commit().await.map_err(db_error)?;
-        Ok(new)
+        self.save_stored_setting(actor, new).await
     }
 }

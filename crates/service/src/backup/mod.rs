@@ -18,7 +18,7 @@ use storelink_core::error::{AppError, Rule, Violations};
 use storelink_core::ids::now;
 use storelink_core::{Actor, Operation};
 use storelink_store::backup::{file_error, vacuum_into};
-use storelink_store::{db_error, settings};
+use storelink_store::db_error;
 
 pub use files::{BackupInfo, BackupKind};
 pub use restore::RestoreReport;
@@ -102,6 +102,16 @@ fn one_at_a_time() -> &'static tokio::sync::Mutex<()> {
     LOCK.get_or_init(|| tokio::sync::Mutex::new(()))
 }
 
+impl crate::stored_settings::StoredSetting for BackupSettings {
+    const KEY: &'static str = SETTINGS_KEY;
+    const ENTITY: &'static str = "backup_settings";
+    const OPERATION: Operation = Operation::BackupsManage;
+
+    fn check(&self) -> Result<(), AppError> {
+        self.validate()
+    }
+}
+
 impl Services {
     pub fn backup_folder(&self) -> PathBuf {
         self.data_dir.join(files::FOLDER)
@@ -109,11 +119,7 @@ impl Services {
 
     /// The saved settings (defaults if never saved). Read by the schedule, without a user.
     pub async fn backup_settings(&self) -> Result<BackupSettings, AppError> {
-        let mut conn = self.db.read().await?;
-        Ok(settings::get(&mut conn, SETTINGS_KEY)
-            .await?
-            .and_then(|text| serde_json::from_str(&text).ok())
-            .unwrap_or_default())
+        self.stored_setting().await
     }
 
     pub async fn save_backup_settings(
@@ -121,30 +127,9 @@ impl Services {
         actor: &Actor,
         new: BackupSettings,
     ) -> Result<BackupSettings, AppError> {
-        self.authorize(actor, Operation::BackupsManage, "backup_settings", None)
-            .await?;
-        new.validate()?;
-        let before = self.backup_settings().await?;
-        let mut tx = self.db.write().await?;
-        let text = serde_json::to_string(&new).map_err(AppError::internal)?;
-        settings::set(&mut tx, SETTINGS_KEY, &text).await?;
-        record(
-            &mut tx,
-            actor,
-            Change {
-                op: Operation::BackupsManage,
-                entity: "backup_settings",
-                entity_id: None,
-                outcome: AuditOutcome::Success,
-                before: serde_json::to_value(before).ok(),
-                after: serde_json::to_value(new).ok(),
-                detail: None,
-            },
-        )
-        .await?;
-        tx.commit().await.map_err(db_error)?;
+        let saved = self.save_stored_setting(actor, new).await?;
         schedule::settings_changed().notify_waiters();
-        Ok(new)
+        Ok(saved)
     }
 
     pub async fn backups_overview(&self, actor: &Actor) -> Result<BackupOverview, AppError> {
