@@ -12,7 +12,6 @@ import type {
   AppStatus,
   Conflict,
   ConflictChoice,
-  ConflictQuery,
   ConnectionTestResult,
   CreatedToken,
   DispatchSummary,
@@ -144,7 +143,7 @@ export const api = {
   cancelSync: (taskId: string): Promise<SyncTaskRow> => unwrap(commands.cancelSync(taskId)),
   listSyncLogs: (query: SyncLogQuery): Promise<Page<SyncLog>> =>
     unwrap(commands.listSyncLogs(query)),
-  listConflicts: (query: ConflictQuery): Promise<Page<Conflict>> =>
+  listConflicts: (query: QueueQuery): Promise<Page<Conflict>> =>
     unwrap(commands.listConflicts(query)),
   resolveConflict: (id: string, choice: ConflictChoice): Promise<Conflict> =>
     unwrap(commands.resolveConflict(id, choice)),

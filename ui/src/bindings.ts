@@ -41,7 +41,7 @@ export const commands = {
 	listSyncLogs: (query: SyncLogQuery) => typedError<Page<SyncLog>, AppError>(__TAURI_INVOKE("list_sync_logs", { query })),
 	/**  The latest health snapshot of every system that has one. */
 	latestHealth: () => typedError<HealthSnapshot[], AppError>(__TAURI_INVOKE("latest_health")),
-	listConflicts: (query: ConflictQuery) => typedError<Page<Conflict>, AppError>(__TAURI_INVOKE("list_conflicts", { query })),
+	listConflicts: (query: QueueQuery) => typedError<Page<Conflict>, AppError>(__TAURI_INVOKE("list_conflicts", { query })),
 	/**
 	 *  Keeps the local version, takes the vendor's, or takes each differing field from the
 	 *  side chosen for it.
@@ -345,14 +345,6 @@ export type ConflictChoice =
 { choice: "take_remote" } | 
 /**  Each differing field from one side; the result is sent to the vendor. */
 { choice: "per_field"; fields: { [key in string]: ConflictSide } };
-
-/**  Which conflicts to list, newest first; `status` is `open` or `resolved`. */
-export type ConflictQuery = {
-	system_id?: string | null,
-	status?: string | null,
-	cursor?: string | null,
-	limit?: number | null,
-};
 
 export type ConflictSide = "local" | "remote";
 
@@ -921,12 +913,12 @@ export type ProductRecord = {
 	updated_at: string,
 };
 
-/**  Which outbox or inbox entries to list, newest first. */
+/**  Which outbox entries, inbox events or conflicts to list, newest first. */
 export type QueueQuery = {
 	system_id?: string | null,
 	/**
-	 *  An outbox status (`pending`, `in_flight`, `done`, `dead`, `cancelled`) or an inbox
-	 *  one (`received`, `processed`, `failed`).
+	 *  An outbox status (`pending`, `in_flight`, `done`, `dead`, `cancelled`), an inbox
+	 *  one (`received`, `processed`, `failed`) or a conflict's (`open`, `resolved`).
 	 */
 	status?: string | null,
 	cursor?: string | null,

@@ -6,7 +6,6 @@ export type {
   AppStatus,
   Conflict,
   ConflictChoice,
-  ConflictQuery,
   ConflictSide,
   ConflictStatus,
   ConnectionTestResult,

@@ -1,40 +1,21 @@
 //! The conflict queue: records both sides changed, resolved by a person.
 
-use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use specta::Type;
 use storelink_core::conflict::{Conflict, ConflictChoice};
-use storelink_core::{AppError, Page, PageRequest};
+use storelink_core::{AppError, Page};
 use tauri::State;
 
-use super::sync::given;
+use super::queues::QueueQuery;
 use crate::AppState;
-
-/// Which conflicts to list, newest first; `status` is `open` or `resolved`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, Type)]
-pub struct ConflictQuery {
-    #[serde(default)]
-    pub system_id: Option<String>,
-    #[serde(default)]
-    pub status: Option<String>,
-    #[serde(default)]
-    pub cursor: Option<String>,
-    #[serde(default)]
-    pub limit: Option<u32>,
-}
 
 #[tauri::command]
 #[specta::specta]
 pub async fn list_conflicts(
     state: State<'_, AppState>,
-    query: ConflictQuery,
+    query: QueueQuery,
 ) -> Result<Page<Conflict>, AppError> {
     let (_, actor) = state.actor().await?;
-    let page = PageRequest {
-        cursor: query.cursor,
-        limit: query.limit,
-    };
-    let (system_id, status) = (given(query.system_id), given(query.status));
+    let (system_id, status, page) = query.split();
     state
         .services()?
         .list_conflicts(&actor, system_id.as_deref(), status.as_deref(), &page)

@@ -14,19 +14,30 @@ use uuid::Uuid;
 use super::sync::given;
 use crate::AppState;
 
-/// Which outbox or inbox entries to list, newest first.
+/// Which outbox entries, inbox events or conflicts to list, newest first.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, Type)]
 pub struct QueueQuery {
     #[serde(default)]
     pub system_id: Option<String>,
-    /// An outbox status (`pending`, `in_flight`, `done`, `dead`, `cancelled`) or an inbox
-    /// one (`received`, `processed`, `failed`).
+    /// An outbox status (`pending`, `in_flight`, `done`, `dead`, `cancelled`), an inbox
+    /// one (`received`, `processed`, `failed`) or a conflict's (`open`, `resolved`).
     #[serde(default)]
     pub status: Option<String>,
     #[serde(default)]
     pub cursor: Option<String>,
     #[serde(default)]
     pub limit: Option<u32>,
+}
+
+impl QueueQuery {
+    /// The page asked for; blank filters count as none.
+    pub(crate) fn split(self) -> (Option<String>, Option<String>, PageRequest) {
+        let page = PageRequest {
+            cursor: self.cursor,
+            limit: self.limit,
+        };
+        (given(self.system_id), given(self.status), page)
+    }
 }
 
 /// What one "send now" pass of the outbox did.
@@ -61,11 +72,7 @@ pub async fn list_outbox(
     query: QueueQuery,
 ) -> Result<Page<OutboxEntry>, AppError> {
     let (_, actor) = state.actor().await?;
-    let page = PageRequest {
-        cursor: query.cursor,
-        limit: query.limit,
-    };
-    let (system_id, status) = (given(query.system_id), given(query.status));
+    let (system_id, status, page) = query.split();
     state
         .services()?
         .list_outbox(&actor, system_id.as_deref(), status.as_deref(), &page)
@@ -127,12 +134,9 @@ pub async fn list_inbox(
     query: QueueQuery,
 ) -> Result<Page<InboxEvent>, AppError> {
     let (_, actor) = state.actor().await?;
-    let page = PageRequest {
-        cursor: query.cursor,
-        limit: query.limit,
-    };
-    let system_id = system_filter(query.system_id)?;
-    let status = inbox_status(query.status)?;
+    let (system_id, status, page) = query.split();
+    let system_id = system_filter(system_id)?;
+    let status = inbox_status(status)?;
     state
         .services()?
         .list_inbox(&actor, system_id, status, &page)
