@@ -3,7 +3,7 @@ import type { ColumnsType } from "antd/es/table";
 import type { HTMLAttributes } from "react";
 import { useState } from "react";
 import { ConflictDrawer } from "../components/ops/ConflictDrawer";
-import { NameSelect, SystemSelect } from "../components/ops/Filters";
+import { SystemStatusFilters } from "../components/ops/Filters";
 import { ListToolbar, OpsPageFrame } from "../components/ops/OpsPageFrame";
 import { PagedList } from "../components/ops/PagedList";
 import { useLang, useT } from "../i18n";
@@ -67,18 +67,12 @@ function ConflictsList({ ops }: { ops: ReadonlySet<Operation> }) {
       <ListToolbar
         filters={
           <Space wrap>
-            <SystemSelect
+            <SystemStatusFilters
               systems={systems}
-              value={filter.system_id}
-              onChange={(system_id) => setFilter({ ...filter, system_id })}
-            />
-            <NameSelect
-              names={CONFLICT_STATUSES}
-              label={conflictStatusLabel}
-              value={filter.status}
-              onChange={(status) => setFilter({ ...filter, status })}
-              placeholder={t("ops.filter_status")}
-              testId="filter-status"
+              filter={filter}
+              setFilter={setFilter}
+              statuses={CONFLICT_STATUSES}
+              statusLabel={conflictStatusLabel}
             />
           </Space>
         }

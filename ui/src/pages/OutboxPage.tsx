@@ -4,7 +4,7 @@ import type { ColumnsType } from "antd/es/table";
 import type { HTMLAttributes } from "react";
 import { useState } from "react";
 import { DetailDrawer } from "../components/ops/DetailDrawer";
-import { NameSelect, SystemSelect } from "../components/ops/Filters";
+import { SystemStatusFilters } from "../components/ops/Filters";
 import { ListToolbar, OpsPageFrame } from "../components/ops/OpsPageFrame";
 import { PagedList } from "../components/ops/PagedList";
 import { useLang, useT } from "../i18n";
@@ -109,18 +109,12 @@ function OutboxList({ ops }: { ops: ReadonlySet<Operation> }) {
       <ListToolbar
         filters={
           <>
-            <SystemSelect
+            <SystemStatusFilters
               systems={systems}
-              value={filter.system_id}
-              onChange={(system_id) => setFilter({ ...filter, system_id })}
-            />
-            <NameSelect
-              names={OUTBOX_STATUSES}
-              label={outboxStatusLabel}
-              value={filter.status}
-              onChange={(status) => setFilter({ ...filter, status })}
-              placeholder={t("ops.filter_status")}
-              testId="filter-status"
+              filter={filter}
+              setFilter={setFilter}
+              statuses={OUTBOX_STATUSES}
+              statusLabel={outboxStatusLabel}
             />
           </>
         }

@@ -2,7 +2,7 @@ import { Button, Card, Select, Table, Tag, Typography } from "antd";
 import type { ColumnsType } from "antd/es/table";
 import type { HTMLAttributes } from "react";
 import { useState } from "react";
-import { NameSelect, SystemSelect } from "../components/ops/Filters";
+import { NameSelect, SystemStatusFilters } from "../components/ops/Filters";
 import { ListToolbar, OpsPageFrame } from "../components/ops/OpsPageFrame";
 import { PagedList } from "../components/ops/PagedList";
 import { SyncLogDrawer } from "../components/ops/SyncLogDrawer";
@@ -59,18 +59,12 @@ function SyncLogsList() {
       <ListToolbar
         filters={
           <>
-            <SystemSelect
+            <SystemStatusFilters
               systems={systems}
-              value={filter.system_id}
-              onChange={(system_id) => setFilter({ ...filter, system_id })}
-            />
-            <NameSelect
-              names={SYNC_ITEM_STATUSES}
-              label={itemStatusLabel}
-              value={filter.status}
-              onChange={(status) => setFilter({ ...filter, status })}
-              placeholder={t("ops.filter_status")}
-              testId="filter-status"
+              filter={filter}
+              setFilter={setFilter}
+              statuses={SYNC_ITEM_STATUSES}
+              statusLabel={itemStatusLabel}
             />
             <NameSelect
               names={ITEM_TYPES}

@@ -65,3 +65,37 @@ export function NameSelect({
     />
   );
 }
+
+/** The system and status pickers every operations list starts its filters with. */
+export function SystemStatusFilters<F extends { system_id: string | null; status: string | null }>({
+  systems,
+  filter,
+  setFilter,
+  statuses,
+  statusLabel,
+}: {
+  systems: readonly ExternalSystem[];
+  filter: F;
+  setFilter: (filter: F) => void;
+  statuses: readonly string[];
+  statusLabel: (t: TFunc, name: string) => string;
+}) {
+  const t = useT();
+  return (
+    <>
+      <SystemSelect
+        systems={systems}
+        value={filter.system_id}
+        onChange={(system_id) => setFilter({ ...filter, system_id })}
+      />
+      <NameSelect
+        names={statuses}
+        label={statusLabel}
+        value={filter.status}
+        onChange={(status) => setFilter({ ...filter, status })}
+        placeholder={t("ops.filter_status")}
+        testId="filter-status"
+      />
+    </>
+  );
+}
