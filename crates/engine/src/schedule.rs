@@ -3,6 +3,7 @@
 //! passed since the last sync, however many did), and webhook events, each of which pulls
 //! the one record it names.
 
+use std::collections::hash_map::{Entry, HashMap};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -40,6 +41,9 @@ fn due(system: &ExternalSystem, at: DateTime<Utc>) -> bool {
         Some(last) => at - last >= chrono::Duration::seconds(system.sync_interval),
     }
 }
+
+/// A system and the connector serving it.
+type Served = (ExternalSystem, Box<dyn Connector>);
 
 impl Engine {
     /// Starts an incremental sync of every stream of every system that is due, one
@@ -135,19 +139,29 @@ impl Engine {
             .items
         };
         let mut done = 0;
+        // One connector per system for the whole turn, so its session or token serves every
+        // event of that system (a fresh connector would log in again for each one).
+        let mut connectors: HashMap<uuid::Uuid, Option<Served>> = HashMap::new();
         for event in events.into_iter().rev() {
-            let system = {
-                let mut conn = self.db.read().await?;
-                systems::require(&mut conn, event.system_id).await?
+            let served = match connectors.entry(event.system_id) {
+                Entry::Occupied(known) => known.into_mut(),
+                Entry::Vacant(slot) => {
+                    let system = {
+                        let mut conn = self.db.read().await?;
+                        systems::require(&mut conn, event.system_id).await?
+                    };
+                    let built = self.connector(&system).await.ok().map(|c| (system, c));
+                    slot.insert(built)
+                }
             };
             // Events of systems no connector serves stay received, visible in the inbox.
-            let Ok(connector) = self.connector(&system).await else {
+            let Some((system, connector)) = served.as_ref() else {
                 continue;
             };
             let body: serde_json::Value = serde_json::from_str(&event.payload).unwrap_or_default();
             let outcome = match connector.event_target(&event.event_type, &body) {
                 Some((stream, id)) => {
-                    self.pull_record(&system, connector.as_ref(), &stream, &id)
+                    self.pull_record(system, connector.as_ref(), &stream, &id)
                         .await
                 }
                 // Storelink keeps no invoices of its own (seed 004 §2.3 lists the events):
