@@ -98,6 +98,10 @@ pub fn specta_builder<R: tauri::Runtime>() -> Builder<R> {
             commands::demo::demo_status,
             commands::demo::start_demo,
             commands::demo::remove_demo,
+            commands::connector_settings::connector_settings,
+            commands::connector_settings::preview_field_mapping,
+            commands::connector_settings::rotate_webhook_secret,
+            commands::connector_settings::end_webhook_secret_grace,
         ])
         .events(collect_events![live::LiveUpdate, notify::NotificationEvent])
         // The UI's pick lists and limits come from the core, never from a copy.

@@ -78,6 +78,12 @@ import type {
   SupplierOrderQuery,
 } from "./types";
 import type { BoardReservation, DashboardSummary, FrontDeskBoard, StatusChange } from "./types";
+import type {
+  ConnectorSettingsSpec,
+  MappingPreview,
+  PreviewRequest,
+  RotatedWebhookSecret,
+} from "./types";
 
 export class ApiError extends Error {
   readonly error: AppError;
@@ -244,6 +250,18 @@ export const demoApi = {
   demoStatus: (): Promise<DemoStatus> => unwrap(commands.demoStatus()),
   startDemo: (): Promise<DemoStatus> => unwrap(commands.startDemo()),
   removeDemo: (): Promise<DemoRemoval> => unwrap(commands.removeDemo()),
+};
+
+/** The Systems page's connector settings: mapping editor, preview, webhook secret rotation. */
+export const connectorSettingsApi = {
+  connectorSettings: (id: string): Promise<ConnectorSettingsSpec> =>
+    unwrap(commands.connectorSettings(id)),
+  previewFieldMapping: (id: string, request: PreviewRequest): Promise<MappingPreview> =>
+    unwrap(commands.previewFieldMapping(id, request)),
+  rotateWebhookSecret: (id: string): Promise<RotatedWebhookSecret> =>
+    unwrap(commands.rotateWebhookSecret(id)),
+  endWebhookSecretGrace: (id: string): Promise<ExternalSystem> =>
+    unwrap(commands.endWebhookSecretGrace(id)),
 };
 
 export type Api = typeof api;

@@ -116,6 +116,15 @@ export const commands = {
 	demoStatus: () => typedError<DemoStatus, AppError>(__TAURI_INVOKE("demo_status")),
 	startDemo: () => typedError<DemoStatus, AppError>(__TAURI_INVOKE("start_demo")),
 	removeDemo: () => typedError<DemoRemoval, AppError>(__TAURI_INVOKE("remove_demo")),
+	connectorSettings: (id: string) => typedError<ConnectorSettingsSpec, AppError>(__TAURI_INVOKE("connector_settings", { id })),
+	/**
+	 *  A stream's mapping (the shipped one with the overrides being edited) applied to the
+	 *  pasted, stored or shipped sample record.
+	 */
+	previewFieldMapping: (id: string, request: PreviewRequest) => typedError<MappingPreview, AppError>(__TAURI_INVOKE("preview_field_mapping", { id, request })),
+	rotateWebhookSecret: (id: string) => typedError<RotatedWebhookSecret, AppError>(__TAURI_INVOKE("rotate_webhook_secret", { id })),
+	/**  Stops accepting the secret a rotation replaced. */
+	endWebhookSecretGrace: (id: string) => typedError<ExternalSystem, AppError>(__TAURI_INVOKE("end_webhook_secret_grace", { id })),
 };
 
 /** Events */
@@ -350,6 +359,8 @@ export type ConflictSide = "local" | "remote";
 
 export type ConflictStatus = "open" | "resolved";
 
+export type ConflictStrategy = "source_wins" | "target_wins" | "latest_wins" | "manual";
+
 /**  The outcome of a connection test, as shown to the manager. */
 export type ConnectionTestResult = {
 	system_id: string,
@@ -360,6 +371,19 @@ export type ConnectionTestResult = {
 	error_class: ErrorClass | null,
 	message: string,
 	tested_at: string,
+};
+
+/**  Everything the connector settings section of a system needs besides the system itself. */
+export type ConnectorSettingsSpec = {
+	system_id: string,
+	/**
+	 *  The connector's streams in its own order; empty when no connector serves the system
+	 *  (its field mapping is then not editable).
+	 */
+	streams: StreamMappingSpec[],
+	conflict_strategies: ConflictStrategy[],
+	pacing: PacingLimits,
+	webhook: WebhookSecretStatus,
 };
 
 /**  The one time the token itself is seen. */
@@ -563,6 +587,12 @@ export type FieldError = {
 	message: string,
 };
 
+export type FieldProblem = 
+/**  Nothing (or null) at the source path in the sample. */
+"missing_source" | 
+/**  The source path holds an empty text, list or object. */
+"empty_value";
+
 /**  One store day of reservations, by time. */
 export type FrontDeskBoard = {
 	/**  The store's date, `YYYY-MM-DD`. */
@@ -668,6 +698,16 @@ export type LiveUpdate =
  *  everything on screen.
  */
 { type: "missed"; missed: number };
+
+export type MappingPreview = {
+	stream: string,
+	sample: Value,
+	sample_source: SampleSource,
+	/**  The record as Storelink would keep it. */
+	mapped: Value,
+	/**  Every mapped field, in target order. */
+	fields: PreviewField[],
+};
 
 /**  Marketplace (Temu) orders by status and order number. */
 export type MarketplaceOrderQuery = {
@@ -825,6 +865,18 @@ export type OutboxStatus = "pending" | "in_flight" | "done" | "dead" | "cancelle
 export type OverallState = "ok" | "degraded" | "offline";
 
 /**
+ *  The bounds the core checks `rate_limit_per_second` and `lookback_seconds` against, and
+ *  the engine's default rate.
+ */
+export type PacingLimits = {
+	rate_limit_min: number,
+	rate_limit_max: number,
+	rate_limit_default: number,
+	lookback_min: number,
+	lookback_max: number,
+};
+
+/**
  *  One page of a list, newest first. `next_cursor` continues after the last item; it is
  *  opaque to callers (keyset pagination, so deep pages cost the same as the first).
  */
@@ -887,6 +939,23 @@ export type PosTransaction = {
 	sync_status: RecordSyncStatus,
 	transaction_time: string,
 	created_at: string,
+};
+
+export type PreviewField = {
+	target: string,
+	source: string,
+	/**  The source is the system's own, not the shipped default. */
+	overridden: boolean,
+	value: Value | null,
+	problem: FieldProblem | null,
+};
+
+export type PreviewRequest = {
+	stream: string,
+	/**  The stream's overrides being edited (`{target: source}`); none = the shipped mapping. */
+	overrides?: Value | null,
+	/**  A record pasted by the person; none = the stored or shipped sample. */
+	sample?: Value | null,
 };
 
 /**  Seed 004 `GET /erp/products` filters, plus the SKU. */
@@ -1004,10 +1073,33 @@ export type RestoreReport = {
  */
 export type Role = "admin" | "store_manager" | "floor_manager" | "warehouse_manager" | "customer_manager" | "staff";
 
+/**  The one answer that carries the new secret; nothing else ever does. */
+export type RotatedWebhookSecret = {
+	system_id: string,
+	/**
+	 *  `whsec_` + base64 of 32 random bytes: a Standard Webhooks secret, and usable as is
+	 *  by `sha256=` senders (they key the HMAC with the text itself).
+	 */
+	secret: string,
+	scheme: string,
+	/**  The secret it replaced is still accepted until the grace period is ended. */
+	previous_kept: boolean,
+	rotated_at: string,
+};
+
 /**  Which rule a field broke, with the figures the message needs (the UI translates by code). */
 export type Rule = { code: "required" } | { code: "too_long"; max: number } | { code: "out_of_range"; min: number; max: number } | { code: "one_of"; allowed: string[] } | { code: "url" } | { code: "phone_cn" } | { code: "email" } | { code: "json" } | { code: "money_format" } | { code: "sum_mismatch"; expected: string; actual: string } | 
 /**  A status change the state machine does not allow; `allowed` lists the next states. */
 { code: "transition"; from: string; to: string; allowed: string[] } | { code: "unique" } | { code: "format"; expected: string };
+
+/**  Where the sample came from. */
+export type SampleSource = 
+/**  The latest body the system sent about the stream, as the inbox keeps it. */
+{ kind: "stored"; inbox_id: string; event_type: string; received_at: string } | 
+/**  The connector's shipped example of the stream. */
+{ kind: "shipped" } | 
+/**  Pasted by the person. */
+{ kind: "given" };
 
 /**  Seed 002 "更新预订状态": the front desk moves a reservation on. */
 export type StatusChange = {
@@ -1016,6 +1108,25 @@ export type StatusChange = {
 	arrival_time?: string | null,
 	/**  Required with `seated`. */
 	table_number?: string | null,
+};
+
+/**
+ *  One stream's mapping as the editor shows it: target field (ours) ← source path (the
+ *  vendor's).
+ */
+export type StreamMappingSpec = {
+	stream: string,
+	/**  What it stores: `customer`, `product`, `order`, `reservation`, ... */
+	entity: string,
+	/**  The shipped mapping, target → source. */
+	default_mapping: { [key in string]: string },
+	/**
+	 *  The targets a system may point elsewhere (sorted); empty for a stream that shares
+	 *  another stream's mapping.
+	 */
+	mappable: string[],
+	/**  The saved `config.field_mapping.<stream>` entries, target → source. */
+	overrides: { [key in string]: string },
 };
 
 export type SupplierOrder = {
@@ -1244,6 +1355,16 @@ export type UserView = {
 };
 
 export type Value = null | boolean | number | string | Value[] | { [key in string]: Value };
+
+/**  Which webhook secrets are in the keychain (never their values) and how they are used. */
+export type WebhookSecretStatus = {
+	/**  The saved `config.webhook_signature` (`standard_webhooks` when unset). */
+	scheme: string,
+	schemes: string[],
+	has_secret: boolean,
+	/**  A previous secret is still accepted: a rotation's grace period has not ended. */
+	in_grace: boolean,
+};
 
 /* Tauri Specta runtime */
 async function typedError<T, E>(result: Promise<T>): Promise<{ status: "ok"; data: T } | { status: "error"; error: E }> {

@@ -1,6 +1,7 @@
 // All UI strings, Simplified Chinese (default) and English. `en` is typed against `zh`,
 // so a key missing on either side is a compile error (and a unit test checks it too).
 import { createContext, useCallback, useContext } from "react";
+import { connectorSettingsEn, connectorSettingsZh } from "./locales/connectorSettings";
 import { dashboardEn, dashboardZh } from "./locales/dashboard";
 import { demoEn, demoZh } from "./locales/demo";
 import { desktopEn, desktopZh } from "./locales/desktop";
@@ -248,6 +249,7 @@ export const zh = {
   ...recordsZh,
   ...settingsZh,
   ...demoZh,
+  ...connectorSettingsZh,
 };
 
 export type TKey = keyof typeof zh;
@@ -489,6 +491,7 @@ export const en: Dict = {
   ...recordsEn,
   ...settingsEn,
   ...demoEn,
+  ...connectorSettingsEn,
 };
 
 export const DICTS: Record<Lang, Dict> = { zh, en };

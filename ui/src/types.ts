@@ -147,3 +147,18 @@ export {
   BACKUP_KEEP_MAX,
   OPERATIONS,
 } from "./bindings";
+
+// The Systems page's connector settings.
+export type {
+  ConflictStrategy,
+  ConnectorSettingsSpec,
+  FieldProblem,
+  MappingPreview,
+  PacingLimits,
+  PreviewField,
+  PreviewRequest,
+  RotatedWebhookSecret,
+  SampleSource,
+  StreamMappingSpec,
+  WebhookSecretStatus,
+} from "./bindings";

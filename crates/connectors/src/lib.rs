@@ -13,6 +13,7 @@ pub mod kingdee;
 pub mod mapping;
 pub mod probe;
 pub mod registry;
+pub mod samples;
 pub mod sap_b1;
 pub mod sap_s4;
 pub mod signature;

@@ -244,6 +244,27 @@ fn mapping_spec(provider: &str) -> Option<MappingSpec> {
     })
 }
 
+/// A stream with its shipped mapping and the fields a system may map.
+pub type StreamMapping = (
+    &'static crate::connector::StreamSpec,
+    FieldMapping,
+    Vec<&'static str>,
+);
+
+/// The streams of the connector serving a system, each with its shipped mapping and the
+/// fields a system may map (what the mapping editor offers); empty when none serves it.
+pub fn mapping_streams(system_type: SystemType, provider: &str) -> Vec<StreamMapping> {
+    let Some((streams, default, mappable)) =
+        canonical(system_type, provider).and_then(mapping_spec)
+    else {
+        return Vec::new();
+    };
+    streams
+        .iter()
+        .map(|s| (s, default(s.name), mappable(s.name)))
+        .collect()
+}
+
 /// Checks a system's `config.field_mapping` when the system is saved: every stream named
 /// must be one of the connector's, every target field one its model has, every source a
 /// field path. Systems no connector serves have nothing to check.

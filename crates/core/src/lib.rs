@@ -23,6 +23,7 @@ pub mod roles;
 pub mod supplier;
 pub mod sync;
 pub mod sync_cron;
+pub mod sync_pacing;
 pub mod system;
 pub mod token;
 pub mod user;

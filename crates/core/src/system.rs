@@ -350,6 +350,7 @@ fn split_config(v: &mut Violations, config: Option<Value>) -> SplitConfig {
     }
     crate::sync_cron::check(v, &out.config);
     crate::conflict::check_strategy(v, &out.config);
+    crate::sync_pacing::check(v, &out.config);
     out
 }
 

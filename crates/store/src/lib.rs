@@ -13,6 +13,7 @@ pub mod erp_records;
 mod error;
 pub mod health;
 pub mod inbox;
+pub mod inbox_samples;
 pub mod members;
 pub mod outbox;
 pub mod pos;

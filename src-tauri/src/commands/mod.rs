@@ -3,6 +3,7 @@
 //! here; the operations pages' commands are in the submodules.
 
 pub mod conflicts;
+pub mod connector_settings;
 pub mod dashboard;
 pub mod demo;
 pub mod desktop;

@@ -33,7 +33,8 @@ export function SystemFormDrawer({
     <Drawer
       open={open}
       onClose={onClose}
-      width="min(560px, 100vw)"
+      // Editing shows the connector settings (mapping table, preview): it needs the room.
+      width={system ? "min(760px, 100vw)" : "min(560px, 100vw)"}
       destroyOnHidden
       title={system ? t("form.edit_title", { name: system.name }) : t("form.add_title")}
     >

@@ -3,6 +3,9 @@ import type { Rule as AntdRule } from "antd/es/form";
 import { useT, type TFunc } from "../i18n";
 import { statusLabel, typeLabel } from "../lib/labels";
 import { API_KEY, isJsonObjectText, isValidHttpUrl } from "../lib/systemForm";
+import { AdvancedConfig } from "./connectorSettings/AdvancedConfig";
+import { ConnectorSettingsSection } from "./connectorSettings/ConnectorSettingsSection";
+import { ScheduleChoice } from "./connectorSettings/ScheduleChoice";
 import {
   EDITABLE_STATUSES,
   SYNC_INTERVAL_MAX,
@@ -59,6 +62,46 @@ export function SystemFormFields({
   const otherSecrets = saved.filter((n) => n !== API_KEY);
   const statusOptions: string[] = [...EDITABLE_STATUSES];
   if (editing && !statusOptions.includes(editing.status)) statusOptions.push(editing.status);
+
+  const intervalField = (
+    <Form.Item
+      name="sync_interval"
+      label={t("form.sync_interval")}
+      rules={[
+        { required: true, message: t("rule.required") },
+        {
+          validator: (_, v: number | null | undefined) =>
+            v === null || v === undefined || (v >= SYNC_INTERVAL_MIN && v <= SYNC_INTERVAL_MAX)
+              ? Promise.resolve()
+              : Promise.reject(
+                  new Error(t("rule.out_of_range", { min: SYNC_INTERVAL_MIN, max: SYNC_INTERVAL_MAX })),
+                ),
+        },
+      ]}
+    >
+      <InputNumber data-testid="field-sync-interval" precision={0} style={{ width: 200 }} />
+    </Form.Item>
+  );
+  const configField = (
+    <Form.Item
+      name="config"
+      label={t("form.config")}
+      rules={[
+        {
+          validator: (_, v: string | undefined) =>
+            isJsonObjectText(v) ? Promise.resolve() : Promise.reject(new Error(t("form.config_not_object"))),
+        },
+      ]}
+    >
+      <Input.TextArea
+        data-testid="field-config"
+        rows={4}
+        spellCheck={false}
+        placeholder={t("form.config_placeholder")}
+        style={{ fontFamily: "monospace" }}
+      />
+    </Form.Item>
+  );
 
   return (
     <>
@@ -152,42 +195,11 @@ export function SystemFormFields({
         <Form.Item name="sync_enabled" label={t("form.sync_enabled")} valuePropName="checked">
           <Switch data-testid="field-sync-enabled" />
         </Form.Item>
-        <Form.Item
-          name="sync_interval"
-          label={t("form.sync_interval")}
-          rules={[
-            { required: true, message: t("rule.required") },
-            {
-              validator: (_, v: number | null | undefined) =>
-                v === null || v === undefined || (v >= SYNC_INTERVAL_MIN && v <= SYNC_INTERVAL_MAX)
-                  ? Promise.resolve()
-                  : Promise.reject(
-                      new Error(t("rule.out_of_range", { min: SYNC_INTERVAL_MIN, max: SYNC_INTERVAL_MAX })),
-                    ),
-            },
-          ]}
-        >
-          <InputNumber data-testid="field-sync-interval" precision={0} style={{ width: 200 }} />
-        </Form.Item>
+        {!editing && intervalField}
       </Space>
-      <Form.Item
-        name="config"
-        label={t("form.config")}
-        rules={[
-          {
-            validator: (_, v: string | undefined) =>
-              isJsonObjectText(v) ? Promise.resolve() : Promise.reject(new Error(t("form.config_not_object"))),
-          },
-        ]}
-      >
-        <Input.TextArea
-          data-testid="field-config"
-          rows={4}
-          spellCheck={false}
-          placeholder={t("form.config_placeholder")}
-          style={{ fontFamily: "monospace" }}
-        />
-      </Form.Item>
+      {editing && <ScheduleChoice intervalField={intervalField} />}
+      {editing && <ConnectorSettingsSection system={editing} />}
+      {editing ? <AdvancedConfig>{configField}</AdvancedConfig> : configField}
     </>
   );
 }

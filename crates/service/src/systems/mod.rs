@@ -1,5 +1,6 @@
 //! External systems (seed 000 系统管理): one file per operation.
 
+pub mod connector_settings;
 mod create;
 mod delete;
 mod test_connection;
