@@ -38,8 +38,10 @@ done
 cd "$root/tests/e2e"
 status=0
 # In this order, one file at a time: systems.test.mjs checks the first run (creating the
-# admin) of the shared data folder; settings.test.mjs signs in as that admin.
-for spec in systems.test.mjs settings.test.mjs; do
+# admin) of the shared data folder; settings.test.mjs and the journeys sign in as that admin.
+for spec in systems.test.mjs settings.test.mjs journeys/sync_progress.test.mjs \
+  journeys/front_desk.test.mjs journeys/failed_sync.test.mjs journeys/export_xlsx.test.mjs \
+  journeys/role_limits.test.mjs; do
   node --test --test-reporter=spec "$spec" || status=$?
 done
 if [ "$status" -ne 0 ]; then
