@@ -5,6 +5,7 @@ import { useQueryClient, type QueryClient, type QueryKey } from "@tanstack/react
 import { useEffect } from "react";
 import { liveUpdates } from "../api";
 import type { DomainEvent, LiveUpdate } from "../types";
+import { boardConcerned, dashboardConcerned, homeKeys } from "./homeQueries";
 import { opsKeys } from "./opsQueries";
 import { keys } from "./queries";
 
@@ -53,20 +54,38 @@ export function keysFor(update: LiveUpdate): QueryKey[] {
   return update.type === "missed" ? EVERYTHING : keysForEvent(update.event);
 }
 
+/**
+ * The home pages an update makes stale. While shown they refetch themselves at their own
+ * pace (`useLiveRefresh`); when not, they are only marked stale here, so coming back to one
+ * shows fresh data instead of the cached picture.
+ */
+export function homeKeysFor(update: LiveUpdate): QueryKey[] {
+  const stale: QueryKey[] = [];
+  if (dashboardConcerned(update)) stale.push(homeKeys.dashboard);
+  if (boardConcerned(update)) stale.push(homeKeys.boardAll);
+  return stale;
+}
+
 /** Refetches (only) the shown lists an update concerns, at most once per COALESCE_MS. */
 export function startLiveUpdates(qc: QueryClient): () => void {
   const pending = new Map<string, QueryKey>();
+  const staleOnly = new Map<string, QueryKey>();
   let timer: ReturnType<typeof setTimeout> | null = null;
   let stop: (() => void) | null = null;
   let disposed = false;
   const flush = () => {
     timer = null;
     for (const queryKey of pending.values()) void qc.invalidateQueries({ queryKey });
+    for (const queryKey of staleOnly.values()) {
+      void qc.invalidateQueries({ queryKey, refetchType: "none" });
+    }
     pending.clear();
+    staleOnly.clear();
   };
   liveUpdates
     .listen((update) => {
       for (const key of keysFor(update)) pending.set(JSON.stringify(key), key);
+      for (const key of homeKeysFor(update)) staleOnly.set(JSON.stringify(key), key);
       timer ??= setTimeout(flush, COALESCE_MS);
     })
     .then(

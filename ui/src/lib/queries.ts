@@ -9,6 +9,7 @@ import {
   useQueryClient,
 } from "@tanstack/react-query";
 import { api, isApiError } from "../api";
+import { homeKeys } from "./homeQueries";
 import type {
   ApiToken,
   AppStatus,
@@ -130,9 +131,14 @@ export function useSystems(filter: SystemListFilter, enabled: boolean) {
   });
 }
 
+/** A system added, changed or removed changes its list and its dashboard card. */
 function useInvalidateSystems() {
   const qc = useQueryClient();
-  return () => qc.invalidateQueries({ queryKey: keys.systemsAll });
+  return () =>
+    Promise.all([
+      qc.invalidateQueries({ queryKey: keys.systemsAll }),
+      qc.invalidateQueries({ queryKey: homeKeys.dashboard }),
+    ]);
 }
 
 export function useCreateSystem() {

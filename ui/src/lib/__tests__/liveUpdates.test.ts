@@ -80,6 +80,28 @@ describe("live updates", () => {
     expect(() => live.current?.send(progress("running"))).toThrow("nobody listens");
   });
 
+  it("marks the dashboard and the board stale while they are not shown", async () => {
+    vi.useFakeTimers();
+    live.current = liveUpdatesMock();
+    const qc = new QueryClient({ defaultOptions: { queries: { staleTime: 30_000 } } });
+    qc.setQueryData(["dashboard"], { cached: true });
+    qc.setQueryData(["front_desk", "today"], { cached: true });
+    const stop = startLiveUpdates(qc);
+    await vi.waitFor(() => expect(live.current?.listen).toHaveBeenCalled());
+    // A running sync's page counts concern neither.
+    live.current.send(progress("running"));
+    vi.advanceTimersByTime(COALESCE_MS);
+    expect(qc.getQueryState(["dashboard"])?.isInvalidated).toBe(false);
+    live.current.send({
+      type: "domain",
+      event: { kind: "reservation_cancelled", system_id: "s1", id: "r1", reservation_id: "R-1", customer_name: "张三" },
+    });
+    vi.advanceTimersByTime(COALESCE_MS);
+    expect(qc.getQueryState(["dashboard"])?.isInvalidated).toBe(true);
+    expect(qc.getQueryState(["front_desk", "today"])?.isInvalidated).toBe(true);
+    stop();
+  });
+
   // Outside the shell listening is refused: that must not surface as an unhandled
   // rejection (which fails the run) nor break disposal.
   it("stays quiet outside the desktop shell", async () => {
