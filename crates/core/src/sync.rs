@@ -73,7 +73,8 @@ impl SyncTask {
         let elapsed_ms = (now - start).num_milliseconds().max(0);
         let remaining = self.total_items - done;
         let remaining_ms = elapsed_ms.checked_mul(remaining)? / done;
-        Some(now + Duration::milliseconds(remaining_ms))
+        // A clock jumped forward can make the projection absurd: no estimate, not a panic.
+        now.checked_add_signed(Duration::try_milliseconds(remaining_ms)?)
     }
 }
 

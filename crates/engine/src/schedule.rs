@@ -29,6 +29,12 @@ use crate::{Engine, SyncRequest};
 /// cannot be used (stored before it was checked) falls back to the interval, so the system
 /// keeps syncing.
 fn due(system: &ExternalSystem, at: DateTime<Utc>) -> bool {
+    // A last sync "in the future": the clock went back since. How long ago it really was is
+    // unknown, so sync once now (which records the new clock), rather than wait until the
+    // clock catches up with the old time.
+    if system.last_sync_at.is_some_and(|last| last > at) {
+        return true;
+    }
     if let Some(Ok(cron)) = sync_cron::of_config(&system.config) {
         let offset = vendor_time::offset_of_config(&system.config);
         let from = system.last_sync_at.unwrap_or(system.created_at);
@@ -338,6 +344,18 @@ mod tests {
         );
         assert!(!due(&utc, t("2025-03-01T01:59:59Z")));
         assert!(due(&utc, t("2025-03-01T02:00:00Z")));
+    }
+
+    #[test]
+    fn a_clock_gone_back_makes_one_run_due_at_once() {
+        // Synced at 10:00, then the clock went back an hour.
+        for config in [json!({}), json!({"sync_cron": "0 * * * *"})] {
+            let s = system(config.clone(), Some("2025-03-01T10:00:00Z"));
+            assert!(due(&s, t("2025-03-01T09:00:00Z")), "{config}");
+            // That run is recorded at 09:00: the next one waits as usual.
+            let s = system(config.clone(), Some("2025-03-01T09:00:00Z"));
+            assert!(!due(&s, t("2025-03-01T09:00:05Z")), "{config}");
+        }
     }
 
     #[test]

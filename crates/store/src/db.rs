@@ -54,6 +54,16 @@ impl Db {
             .pragma("cache_size", "-32768");
         let pool = SqlitePoolOptions::new()
             .max_connections(4)
+            // On a full disk SQLite rolls a transaction back by itself; the ROLLBACK that
+            // follows then fails and sqlx keeps counting the connection as inside one, so
+            // every later BEGIN on it would fail. Such a connection is replaced. (The ping
+            // lets a rollback queued by a dropped transaction finish first.)
+            .before_acquire(|conn, _| {
+                Box::pin(async move {
+                    sqlx::Connection::ping(&mut *conn).await?;
+                    Ok(!sqlx::Connection::is_in_transaction(&*conn))
+                })
+            })
             .connect_with(options)
             .await
             .map_err(|e| {
@@ -128,7 +138,7 @@ async fn check_existing(conn: &mut sqlx::SqliteConnection, shown: &str) -> Resul
     let corrupt = |detail: String| {
         refused(
             format!("{shown} is not a healthy Storelink database ({detail})"),
-            "restore the latest backup, or move the file away to start with an empty database; Storelink has not changed it",
+            "restore the latest backup (copy the newest file of the `backups` folder beside it over it), or move the file away to start with an empty database; Storelink has not changed it",
         )
     };
     let rows = sqlx::query("PRAGMA quick_check")

@@ -102,20 +102,23 @@ fn from_row(row: &sqlx::sqlite::SqliteRow) -> Result<OutboxEntry, AppError> {
 /// Entries due now that are first in line for their record: an earlier entry of the same
 /// record that is not delivered (pending, in flight or dead) holds the later ones back, so
 /// a record's changes reach the vendor in the order they were made. A record with an open
-/// conflict waits for the person resolving it.
+/// conflict waits for the person resolving it. An entry changed "after" `at` was
+/// scheduled by a clock that has since gone back: its time cannot be trusted, so it is due
+/// now (else it would wait until the clock caught up).
 pub async fn due(
     conn: &mut SqliteConnection,
     at: chrono::DateTime<chrono::Utc>,
     limit: u32,
 ) -> Result<Vec<OutboxEntry>, AppError> {
     let sql = format!(
-        "SELECT {COLUMNS} FROM outbox o WHERE o.status = 'pending' AND o.next_attempt_at <= ? \
+        "SELECT {COLUMNS} FROM outbox o WHERE o.status = 'pending' \
+         AND (o.next_attempt_at <= ?1 OR o.updated_at > ?1) \
          AND NOT EXISTS (SELECT 1 FROM outbox e WHERE e.system_id = o.system_id \
            AND e.record_key = o.record_key AND e.id < o.id \
            AND e.status NOT IN ('done','cancelled')) \
          AND NOT EXISTS (SELECT 1 FROM conflicts c WHERE c.system_id = o.system_id \
            AND c.record_key = o.record_key AND c.status = 'open') \
-         ORDER BY o.id LIMIT ?"
+         ORDER BY o.id LIMIT ?2"
     );
     let rows = sqlx::query(&sql)
         .bind(fmt_time(at))

@@ -185,7 +185,11 @@ impl Services {
         let done = dir.join(&name);
         {
             let mut conn = self.db.read().await?;
-            vacuum_into(&mut conn, &partial).await?;
+            if let Err(e) = vacuum_into(&mut conn, &partial).await {
+                // A copy cut short (a damaged database, a full disk) is not a backup.
+                let _ = std::fs::remove_file(&partial);
+                return Err(e);
+            }
         }
         let flushed = partial.clone();
         tokio::task::spawn_blocking(move || std::fs::File::open(&flushed)?.sync_all())

@@ -87,15 +87,34 @@ impl Services {
         // From here on the current database is replaced: nobody may hold it open.
         self.db.close().await;
         let previous_copy = files::new_name(&dir, BackupKind::PreRestore, now());
-        if let Err(e) = copy_closed(&db_path, &dir.join(&previous_copy)).await {
-            discard(&staging);
-            return Err(AppError::DatabaseRefused {
-                message: format!(
-                    "the current database could not be kept as a copy ({e}); it was not replaced"
-                ),
-                remedy: "free some disk space, then restart Storelink and try again".into(),
-            });
-        }
+        let kept = match copy_closed(&db_path, &dir.join(&previous_copy)).await {
+            // A damaged database cannot be copied the clean way, and restoring is how it is
+            // repaired: it is kept as it is beside the database, not among the backups.
+            Err(AppError::DatabaseRefused { .. }) => {
+                let _ = std::fs::remove_file(dir.join(&previous_copy));
+                let aside = format!(
+                    "{}.damaged-{}",
+                    storelink_store::DB_FILE_NAME,
+                    now().format("%Y%m%dT%H%M%SZ")
+                );
+                std::fs::copy(&db_path, db_path.with_file_name(&aside))
+                    .map(|_| aside)
+                    .map_err(|e| file_error(&db_path, &e))
+            }
+            other => other.map(|()| previous_copy),
+        };
+        let previous_copy = match kept {
+            Ok(name) => name,
+            Err(e) => {
+                discard(&staging);
+                return Err(AppError::DatabaseRefused {
+                    message: format!(
+                        "the current database could not be kept as a copy ({e}); it was not replaced"
+                    ),
+                    remedy: "free some disk space, then restart Storelink and try again".into(),
+                });
+            }
+        };
         store_backup::replace_database_file(&db_path, &staging)?;
         tracing::warn!(backup = %name, previous = %previous_copy, "database restored from a backup");
 

@@ -172,14 +172,8 @@ impl Services {
         }
         let exposed: Vec<&str> = secrets.iter().map(|s| s.expose()).collect();
         let lookup = |name: &str| push.header(name);
-        signature::verify(
-            scheme,
-            &exposed,
-            &lookup,
-            &push.body,
-            chrono::Utc::now().timestamp(),
-        )
-        .map_err(signature_refusal)
+        signature::verify(scheme, &exposed, &lookup, &push.body, now().timestamp())
+            .map_err(signature_refusal)
     }
 
     /// Received events, newest first (managers).
@@ -269,7 +263,7 @@ fn check_body_timestamp(envelope: &WebhookEnvelope) -> Result<(), AppError> {
             text.chars().take(40).collect::<String>()
         ))
     })?;
-    let skew = (chrono::Utc::now() - sent).num_seconds().abs();
+    let skew = (now() - sent).num_seconds().abs();
     if skew > signature::TOLERANCE_SECS {
         return Err(refused(format!(
             "timestamp is {skew} s away from this machine's clock (more than {} s)",
