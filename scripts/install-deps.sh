@@ -12,7 +12,7 @@ packages=(
   dbus-x11 gnome-keyring libsecret-tools
 )
 if [ "$want_test" = 1 ]; then
-  packages+=(xvfb xauth webkit2gtk-driver)
+  packages+=(xvfb xauth webkit2gtk-driver python3-venv iproute2)
 fi
 
 missing=()

@@ -22,6 +22,10 @@ pub(crate) fn client(timeout: Duration) -> Result<reqwest::Client, CallError> {
         .map_err(|e| CallError::new(ErrorClass::UnknownError, e.to_string()))
 }
 
+/// The longest wait a vendor's `Retry-After` is taken at: the engine adds the wait to the
+/// clock, and an absurd one (10^13 s) would overflow that sum.
+const RETRY_AFTER_MAX_SECS: u64 = 86_400;
+
 /// `Retry-After` in seconds (the date form is not used by the vendors we speak to).
 pub(crate) fn retry_after(headers: &HeaderMap) -> Option<Duration> {
     headers
@@ -31,7 +35,7 @@ pub(crate) fn retry_after(headers: &HeaderMap) -> Option<Duration> {
         .trim()
         .parse::<u64>()
         .ok()
-        .map(Duration::from_secs)
+        .map(|secs| Duration::from_secs(secs.min(RETRY_AFTER_MAX_SECS)))
 }
 
 /// A transport failure, without the URL (its query may carry a secret or a token).

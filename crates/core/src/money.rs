@@ -82,24 +82,28 @@ pub fn parse_fixed(text: &str, scale: u32) -> Result<i64, MoneyError> {
         return Err(MoneyError::TooManyDecimals(text.to_owned()));
     }
     let overflow = || MoneyError::Overflow(text.to_owned());
-    let whole_value: i64 = if whole.is_empty() {
+    // Summed in i128 and narrowed with the sign applied, so i64::MIN (one more negative
+    // unit than i64::MAX positive) reads back too.
+    let whole_value: i128 = if whole.is_empty() {
         0
     } else {
         whole.parse().map_err(|_| overflow())?
     };
-    let mut frac_units: i64 = 0;
+    // Checked first: the digit loop below stays within i128 for any scale that passes.
+    let unit = 10_i128.checked_pow(scale).ok_or_else(overflow)?;
+    let mut frac_units: i128 = 0;
     for i in 0..scale as usize {
         let digit = frac_significant
             .as_bytes()
             .get(i)
-            .map_or(0, |b| i64::from(b - b'0'));
+            .map_or(0, |b| i128::from(b - b'0'));
         frac_units = frac_units * 10 + digit;
     }
     let units = whole_value
-        .checked_mul(10_i64.pow(scale))
+        .checked_mul(unit)
         .and_then(|v| v.checked_add(frac_units))
         .ok_or_else(overflow)?;
-    Ok(if negative { -units } else { units })
+    i64::try_from(if negative { -units } else { units }).map_err(|_| overflow())
 }
 
 impl fmt::Display for Money {

@@ -6,9 +6,24 @@ macro_rules! string_enum {
         $(#[$attr])*
         #[derive(
             Debug, Clone, Copy, PartialEq, Eq, Hash,
-            serde::Serialize, serde::Deserialize, specta::Type, utoipa::ToSchema,
+            serde::Serialize, serde::Deserialize, specta::Type,
         )]
         pub enum $name { $(#[serde(rename = $text)] $variant),+ }
+
+        // Written by hand: utoipa's derive does not see the `serde(rename)` above inside
+        // this macro and documented the variant names (`Active`) instead of the values
+        // sent (`active`); schemathesis found the mismatch.
+        impl utoipa::PartialSchema for $name {
+            fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+                use utoipa::openapi::schema::{ObjectBuilder, SchemaType, Type};
+                ObjectBuilder::new()
+                    .schema_type(SchemaType::Type(Type::String))
+                    .enum_values(Some([$($text),+]))
+                    .into()
+            }
+        }
+
+        impl utoipa::ToSchema for $name {}
 
         impl $name {
             pub const ALL: &'static [$name] = &[$($name::$variant),+];

@@ -37,6 +37,17 @@ const UTC_OFFSET: FixedOffset = match FixedOffset::east_opt(0) {
 /// RFC 3339 with an offset, or a local date-time (`T` or space, optional fraction), or a
 /// bare date (midnight), the last two read at `offset`.
 pub fn parse(text: &str, offset: FixedOffset) -> Option<DateTime<Utc>> {
+    parse_any(text, offset).filter(|t| storable(*t))
+}
+
+/// Whether `t` prints as RFC 3339 (years 0001 to 9999), the text it is stored as. A time
+/// past 9999 (`+11085-07-18T…`, found by the import fuzzer) was stored, and every list
+/// holding it then failed to read it back.
+pub fn storable(t: DateTime<Utc>) -> bool {
+    (1..=9999).contains(&chrono::Datelike::year(&t))
+}
+
+fn parse_any(text: &str, offset: FixedOffset) -> Option<DateTime<Utc>> {
     let text = text.trim();
     if let Ok(t) = DateTime::parse_from_rfc3339(text) {
         return Some(t.with_timezone(&Utc));

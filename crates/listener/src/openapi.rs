@@ -22,6 +22,47 @@ impl Modify for BearerAuth {
     }
 }
 
+/// Refusals are sent as `application/problem+json` (RFC 9457); the handlers' annotations
+/// name only the `Problem` body, which utoipa documents as `application/json`.
+struct ProblemJson;
+
+impl Modify for ProblemJson {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::RefOr;
+        for item in openapi.paths.paths.values_mut() {
+            let operations = [
+                &mut item.get,
+                &mut item.put,
+                &mut item.post,
+                &mut item.delete,
+                &mut item.patch,
+            ];
+            for operation in operations.into_iter().flatten() {
+                for response in operation.responses.responses.values_mut() {
+                    let RefOr::T(response) = response else {
+                        continue;
+                    };
+                    let is_problem = response
+                        .content
+                        .get("application/json")
+                        .and_then(|c| c.schema.as_ref())
+                        .is_some_and(
+                            |s| matches!(s, RefOr::Ref(r) if r.ref_location.ends_with("/Problem")),
+                        );
+                    if let Some(content) = is_problem
+                        .then(|| response.content.shift_remove("application/json"))
+                        .flatten()
+                    {
+                        response
+                            .content
+                            .insert("application/problem+json".into(), content);
+                    }
+                }
+            }
+        }
+    }
+}
+
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Storelink listener", description = "LAN POS API and vendor webhooks (seeds 000, 002, 004)"),
@@ -37,7 +78,7 @@ impl Modify for BearerAuth {
         routes::temu::receive,
         routes::ylh::callback,
     ),
-    modifiers(&BearerAuth)
+    modifiers(&BearerAuth, &ProblemJson)
 )]
 struct ApiDoc;
 

@@ -130,6 +130,9 @@ pub fn router(services: Services, body_limit: usize) -> axum::Router {
     };
     crate::routes::router()
         .layer(DefaultBodyLimit::max(body_limit))
+        .layer(axum::middleware::from_fn(move |request, next| {
+            crate::body_guard::guard(request, next, body_limit)
+        }))
         .with_state(state)
 }
 
@@ -158,22 +161,10 @@ pub async fn start(services: Services, config: ListenerConfig) -> Result<Listene
     })?;
     let addr = socket.local_addr().map_err(AppError::internal)?;
     let app = router(services, config.body_limit);
-    let (stop, mut stopped) = watch::channel(false);
+    let (stop, stopped) = watch::channel(false);
     let tls = config.tls.is_some();
-    let task = match config.tls {
-        None => tokio::spawn(async move {
-            let shutdown = async move {
-                let _ = stopped.wait_for(|s| *s).await;
-            };
-            if let Err(e) = axum::serve(socket, app)
-                .with_graceful_shutdown(shutdown)
-                .await
-            {
-                tracing::error!(error = %e, "listener stopped");
-            }
-        }),
-        Some(tls_config) => tokio::spawn(crate::tls_serve::serve(socket, app, tls_config, stopped)),
-    };
+    // One accept loop for HTTP and HTTPS: it sets the header read timeout axum::serve lacks.
+    let task = tokio::spawn(crate::tls_serve::serve(socket, app, config.tls, stopped));
     tracing::info!(%addr, tls, "listener started");
     Ok(Listener {
         addr,

@@ -162,6 +162,16 @@ fn filtered(
         if s.name == "NULL" {
             return Err(AppError::internal(format!("{} have no name", s.table)));
         }
+        // SQLite's LIKE reads its pattern only up to a NUL, so `\0` would match every row.
+        if name.contains('\0') {
+            return Err(AppError::field(
+                "name",
+                storelink_core::Rule::Format {
+                    expected: "text without NUL characters".into(),
+                },
+                "the name to search for holds a NUL character",
+            ));
+        }
         q.push(format!(" AND {} LIKE ", s.name))
             .push_bind(contains_pattern(name))
             .push(" ESCAPE '\\'");

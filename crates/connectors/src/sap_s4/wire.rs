@@ -24,7 +24,8 @@ pub fn parse_date(text: &str) -> Option<DateTime<Utc>> {
     if !offset.is_empty() && !offset[1..].bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
-    DateTime::from_timestamp_millis(ms)
+    // Only times that can be stored (years 1 to 9999) are taken.
+    DateTime::from_timestamp_millis(ms).filter(|t| storelink_core::vendor_time::storable(*t))
 }
 
 /// `PT14H30M05S` (Edm.Time) as a time of day.

@@ -105,7 +105,8 @@ pub fn seconds(v: &Value) -> Option<i64> {
 }
 
 pub fn instant(secs: i64) -> Option<DateTime<Utc>> {
-    DateTime::from_timestamp(secs, 0)
+    // Only times that can be stored (years 1 to 9999) are taken.
+    DateTime::from_timestamp(secs, 0).filter(|t| storelink_core::vendor_time::storable(*t))
 }
 
 fn rfc3339(v: &Value) -> Value {

@@ -86,7 +86,9 @@ impl TokenCache {
     }
 
     pub(crate) fn set(&self, token: String, ttl_secs: i64) {
-        let exp = Utc::now() + chrono::Duration::seconds(ttl_secs.max(1));
+        // The vendor's `expires_in` is capped at a day: an absurd one (found by the
+        // vendor-reply fuzzer) overflowed the clock arithmetic and panicked.
+        let exp = Utc::now() + chrono::Duration::seconds(ttl_secs.clamp(1, 86_400));
         *self
             .0
             .lock()

@@ -110,7 +110,8 @@ pub async fn delete(
 #[utoipa::path(post, path = "/api/v1/integrations/systems/{system_id}/test", tag = "systems",
     params(("system_id" = String, Path)),
     responses((status = 200, body = ConnectionTestResult), (status = 401, body = Problem),
-        (status = 403, body = Problem), (status = 404, body = Problem)),
+        (status = 403, body = Problem), (status = 404, body = Problem),
+        (status = 422, description = "no api_endpoint to test", body = Problem)),
     security(("bearer" = [])))]
 pub async fn test(
     State(state): State<ListenerState>,

@@ -27,6 +27,20 @@ pub struct YlhCallbackAnswer {
     pub data: serde_json::Value,
 }
 
+/// The form fields of a callback, for the OpenAPI document (the handler reads the raw
+/// form, since `Sign` covers it as sent).
+#[derive(utoipa::ToSchema)]
+#[allow(non_snake_case, dead_code)]
+pub struct YlhCallbackForm {
+    AppKey: String,
+    /// `yyyyMMddHHmmss`, UTC+8.
+    TimeStamp: String,
+    Method: String,
+    /// JSON text: `PlatformOrderNo`, `ExtOrderNo`, `State`, `FailMsg`.
+    Data: String,
+    Sign: String,
+}
+
 /// A refusal in the vendor's shape, with the status the problem would have had.
 fn refusal(status: StatusCode, message: &str) -> Response {
     let body = storelink_service::Services::ylh_callback_refusal(status.as_u16(), message);
@@ -37,7 +51,7 @@ fn refusal(status: StatusCode, message: &str) -> Response {
 /// `TimeStamp` (yyyyMMddHHmmss), `Method`, `Data` (JSON text) and `Sign`.
 #[utoipa::path(post, path = "/api/v1/integrations/callbacks/ylh/{system_id}", tag = "webhooks",
     params(("system_id" = String, Path, description = "the 易理货 supplier system")),
-    request_body(content = String, content_type = "application/x-www-form-urlencoded",
+    request_body(content = YlhCallbackForm, content_type = "application/x-www-form-urlencoded",
         description = "AppKey, TimeStamp, Method, Data, Sign"),
     responses(
         (status = 200, description = "applied, or a repeat", body = YlhCallbackAnswer),

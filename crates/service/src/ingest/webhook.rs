@@ -160,7 +160,13 @@ impl Services {
             ))
         })?;
         let mut secrets = Vec::new();
-        for name in [WEBHOOK_SECRET, PREVIOUS_WEBHOOK_SECRET] {
+        // Only the secrets the system has saved are read: every lookup of a missing one
+        // (the previous secret, on each push) costs the keychain daemon something it does
+        // not give back, and a few thousand of them stopped it answering at all.
+        let saved = [WEBHOOK_SECRET, PREVIOUS_WEBHOOK_SECRET]
+            .into_iter()
+            .filter(|name| system.secret_fields.iter().any(|f| f == name));
+        for name in saved {
             if let Some(secret) = self.keychain.get(system.id, name).await? {
                 secrets.push(secret);
             }

@@ -161,6 +161,11 @@ fn csv_rows(bytes: &[u8]) -> Result<Vec<(usize, Vec<Cell>)>, AppError> {
 
 /// An Excel serial date-time → its calendar value (the 1900 date system).
 pub(super) fn excel_datetime(value: ExcelDateTime) -> Option<NaiveDateTime> {
+    // calamine converts serials of 1900-01-01 to 9999-12-31 only; past that its arithmetic
+    // overflows (a panic, found by the import fuzzer) or gives years no time text can hold.
+    if !(0.0..2_958_466.0).contains(&value.as_f64()) {
+        return None;
+    }
     let (y, mo, d, h, mi, s, _) = value.to_ymd_hms_milli();
     NaiveDate::from_ymd_opt(i32::from(y), u32::from(mo), u32::from(d))?.and_hms_opt(
         u32::from(h),
