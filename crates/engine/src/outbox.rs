@@ -15,8 +15,8 @@ use crate::Engine;
 
 /// Attempts before an entry whose failures are all transient is parked as dead.
 pub const MAX_ATTEMPTS: i64 = 10;
-/// An entry in flight this long was left by a process that died; it goes back in line.
-const STUCK_AFTER: chrono::Duration = chrono::Duration::seconds(120);
+/// How long a pass waits for another process's pass to end before skipping its turn.
+const LOCK_WAIT: Duration = Duration::from_secs(10);
 
 /// What one pass of the dispatcher did.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
@@ -33,9 +33,18 @@ pub struct DispatchReport {
 impl Engine {
     /// Delivers what is due now, oldest first, one entry per record at a time.
     pub async fn dispatch_once(&self) -> Result<DispatchReport, AppError> {
+        // Held for the whole pass; the OS releases it if the process dies.
+        let Some(_lock) = self.dispatch_lock().await? else {
+            return Ok(DispatchReport::default());
+        };
         {
+            // Every pass holds the lock, so an entry still in flight now was claimed by a
+            // pass whose process died (SIGKILL, power cut) before saving the vendor's
+            // answer: it goes back in line at once, and its idempotency key makes the
+            // second delivery harmless. (It used to wait two minutes, holding back every
+            // later change of its record.)
             let mut tx = self.db.write().await?;
-            outbox::requeue_stuck(&mut tx, now() - STUCK_AFTER).await?;
+            outbox::requeue_stuck(&mut tx, now()).await?;
             tx.commit().await.map_err(db_error)?;
         }
         let due = {
@@ -53,6 +62,46 @@ impl Engine {
             }
         }
         Ok(report)
+    }
+
+    /// One dispatch pass at a time per data folder, across processes (the app, `storelink
+    /// serve`, `storelink outbox send`): an exclusive lock on a file beside the database.
+    /// `None` when another pass kept it for [`LOCK_WAIT`] (this turn is skipped).
+    async fn dispatch_lock(&self) -> Result<Option<std::fs::File>, AppError> {
+        let dir = self
+            .db
+            .path()
+            .parent()
+            .map(|p| p.join("locks"))
+            .ok_or_else(|| AppError::internal("the database has no folder"))?;
+        std::fs::create_dir_all(&dir)
+            .map_err(|e| AppError::internal(format!("cannot create {}: {e}", dir.display())))?;
+        let path = dir.join("outbox-dispatch.lock");
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .map_err(|e| AppError::internal(format!("cannot open {}: {e}", path.display())))?;
+        let deadline = tokio::time::Instant::now() + LOCK_WAIT;
+        loop {
+            match file.try_lock() {
+                Ok(()) => return Ok(Some(file)),
+                Err(std::fs::TryLockError::WouldBlock) => {
+                    if tokio::time::Instant::now() >= deadline {
+                        tracing::debug!("another outbox pass is running; skipping this turn");
+                        return Ok(None);
+                    }
+                    tokio::time::sleep(Duration::from_millis(20)).await;
+                }
+                Err(std::fs::TryLockError::Error(e)) => {
+                    return Err(AppError::internal(format!(
+                        "cannot lock {}: {e}",
+                        path.display()
+                    )))
+                }
+            }
+        }
     }
 
     /// Runs the dispatcher every `every` until `stop` says so.
@@ -125,6 +174,8 @@ impl Engine {
                     let attempt =
                         u32::try_from(entry.attempts.saturating_sub(1)).unwrap_or(u32::MAX);
                     let wait = policy.delay(attempt, &e).max(backoff_floor(entry.attempts));
+                    // Each failed delivery is logged with its class, as a failed page is.
+                    tracing::warn!(entry = %entry.id, attempt = entry.attempts, class = %e.class, error = %e.message, wait_ms = wait.as_millis() as u64, "delivery failed; retrying");
                     entry.status = OutboxStatus::Pending;
                     entry.next_attempt_at = now()
                         + chrono::Duration::from_std(wait).unwrap_or(chrono::Duration::seconds(30));
