@@ -5,25 +5,49 @@ export const TIMEOUT = 15_000;
 
 export const sel = (testid) => `[data-testid="${testid}"]`;
 
+/** Stale-element errors: React replaced the node between finding it and using it. */
+const isStale = (err) => /stale element/i.test(String(err?.message ?? err));
+
 /** The helpers, bound to the spec's browser session (read when each helper runs). */
 export function driver(getBrowser) {
-  async function find(testid) {
-    const el = await getBrowser().$(sel(testid));
-    await el.waitForDisplayed({ timeout: TIMEOUT, timeoutMsg: `${testid} not displayed` });
-    return el;
+  // A live update may re-render the page while a step looks something up; the step is
+  // repeated on the new node a few times rather than failing on the old one.
+  async function retryStale(action) {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await action();
+      } catch (err) {
+        if (attempt >= 5 || !isStale(err)) throw err;
+        await getBrowser().pause(100);
+      }
+    }
   }
 
-  async function click(testid) {
-    const el = await find(testid);
-    await el.waitForClickable({ timeout: TIMEOUT, timeoutMsg: `${testid} not clickable` });
-    await el.click();
+  function find(testid) {
+    return retryStale(async () => {
+      const el = await getBrowser().$(sel(testid));
+      await el.waitForDisplayed({ timeout: TIMEOUT, timeoutMsg: `${testid} not displayed` });
+      return el;
+    });
+  }
+
+  function click(testid) {
+    return retryStale(async () => {
+      const el = await find(testid);
+      await el.waitForClickable({ timeout: TIMEOUT, timeoutMsg: `${testid} not clickable` });
+      await el.click();
+    });
   }
 
   /**
    * Sets an input's value the way a user's typing would reach React: through the native
    * value setter plus an `input` event. (WebKitWebDriver cannot type CJK text via key events.)
    */
-  async function fill(testid, text) {
+  function fill(testid, text) {
+    return retryStale(() => fillOnce(testid, text));
+  }
+
+  async function fillOnce(testid, text) {
     const browser = getBrowser();
     const el = await find(testid);
     await browser.execute(
