@@ -5,7 +5,7 @@ SHELL := /bin/bash
 CARGO ?= cargo
 UI_SOURCES := $(shell find ui/src ui/index.html ui/package.json ui/vite.config.ts ui/tsconfig.json -type f 2>/dev/null)
 
-.PHONY: help run test deps test-deps node-deps ui build lint fmt clippy test-rust test-ui e2e bindings
+.PHONY: help run test deps test-deps node-deps ui build lint fmt clippy test-rust test-api test-ui e2e bindings
 
 help:
 	@echo "make run    build and open Storelink (headless status when there is no display)"
@@ -15,7 +15,7 @@ help:
 run: deps build
 	scripts/run.sh
 
-test: test-deps build lint test-rust test-ui e2e
+test: test-deps build lint test-rust test-api test-ui e2e
 
 deps:
 	scripts/install-deps.sh
@@ -56,6 +56,10 @@ clippy:
 test-rust:
 	CARGO=$(CARGO) scripts/test-rust.sh
 
+# schemathesis against a real `storelink serve` (scripts/schemathesis.sh).
+test-api: build
+	scripts/schemathesis.sh
+
 test-ui: ui/node_modules/.installed
 	cd ui && npm run typecheck && npm test
 
@@ -72,3 +76,10 @@ TAURI_CLI := @tauri-apps/cli@2.12.5
 .PHONY: package
 package: deps node-deps ui
 	cd src-tauri && npx --yes --package $(TAURI_CLI) tauri build --bundles deb
+
+# Desktop benchmark of issue 7 (docs/BENCHMARKS.md, "Desktop"): release build, 1,000,000 POS
+# transactions, the real window under Xvfb on its own display and driver ports. Not in `make test`.
+.PHONY: bench-desktop
+bench-desktop: node-deps ui
+	$(CARGO) build --release -p storelink-desktop -p storelink-cli
+	scripts/bench-desktop.sh

@@ -63,11 +63,10 @@ fn session_bus_reachable() -> bool {
 }
 
 /// After the [`AppState`] is managed: notifications, then the tray icon.
-pub fn setup(app: &mut tauri::App<Wry>) {
-    let handle = app.handle();
+pub fn setup(app: &AppHandle<Wry>) {
     app.manage(CloseBehaviour::default());
-    crate::notify::start(handle, Box::new(OsPresenter::new(handle)));
-    match crate::tray::create(handle) {
+    crate::notify::start(app, Box::new(OsPresenter::new(app)));
+    match crate::tray::create(app) {
         Ok(()) => {
             if let Some(close) = app.try_state::<CloseBehaviour>() {
                 close.to_tray.store(true, Ordering::SeqCst);

@@ -8,6 +8,7 @@ pub mod live;
 pub mod notify;
 mod notify_os;
 pub mod notify_rules;
+pub mod startup;
 mod state;
 mod tray;
 pub mod tray_state;
@@ -153,8 +154,9 @@ pub fn run() {
         )
         .init();
     let builder = specta_builder();
+    let (opened, opening) = tokio::sync::watch::channel(false);
     let result = desktop::plugins(tauri::Builder::default())
-        .invoke_handler(builder.invoke_handler())
+        .invoke_handler(startup::gated_handler(builder.invoke_handler(), opening))
         .setup(move |app| {
             builder.mount_events(app);
             let data_dir = match std::env::var_os("STORELINK_DATA_DIR") {
@@ -162,14 +164,8 @@ pub fn run() {
                 None => app.path().app_data_dir()?,
             };
             tracing::info!(data_dir = %data_dir.display(), "starting");
-            let state = tauri::async_runtime::block_on(async {
-                let state = AppState::open(&data_dir).await;
-                state.start_listener_if_enabled().await;
-                state
-            });
-            app.manage(state);
-            live::forward(app.handle());
-            desktop::setup(app);
+            // Not here: the page loads on this thread meanwhile (see startup.rs).
+            startup::open_in_background(app.handle(), data_dir, opened);
             Ok(())
         })
         .run(tauri::generate_context!());

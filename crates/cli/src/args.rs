@@ -304,6 +304,9 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 1_000_000)]
         records: usize,
     },
+    /// Fill the data folder (--data-dir) with an administrator, POS systems and many POS
+    /// transactions, for the desktop benchmark (scripts/bench-desktop.sh).
+    SeedPos(crate::bench_seed::SeedPosArgs),
 }
 
 #[derive(Debug, Subcommand)]

@@ -3,6 +3,7 @@
 
 mod args;
 mod bench;
+mod bench_seed;
 mod conflicts;
 mod output;
 mod progress;
@@ -110,6 +111,9 @@ async fn dispatch(
         Command::Serve(args) => serve::run(services, args, out).await,
         Command::Tokens(cmd) => tokens(cmd, services, actor, out).await,
         Command::Inbox(cmd) => inbox(cmd, services, actor, out).await,
+        Command::Bench(BenchCommand::SeedPos(args)) => {
+            bench_seed::seed_pos(services, args, out).await
+        }
         Command::Bench(_) => Ok(()),
         Command::Sync(cmd) => sync(cmd, services, actor, out).await,
         Command::Outbox(cmd) => outbox(cmd, services, actor, out).await,

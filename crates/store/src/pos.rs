@@ -236,8 +236,15 @@ pub async fn list(
     f: &PosFilter,
     page: &PageRequest,
 ) -> Result<Page<PosTransaction>, AppError> {
+    // A time range is listed in time order through its index (see `time_page`).
+    let by_time = f.from.is_some() || f.to.is_some();
+    let index = if by_time {
+        " INDEXED BY pos_transactions_time"
+    } else {
+        ""
+    };
     let mut q: QueryBuilder<'_, Sqlite> = QueryBuilder::new(format!(
-        "SELECT {COLUMNS} FROM pos_transactions WHERE 1 = 1"
+        "SELECT {COLUMNS} FROM pos_transactions{index} WHERE 1 = 1"
     ));
     if let Some(s) = f.system_id {
         // `+system_id`: walk the primary key newest first and stop after a page, rather
@@ -257,10 +264,67 @@ pub async fn list(
         q.push(" AND transaction_time >= ")
             .push_bind(fmt_time(from));
     }
-    if let Some(to) = f.to {
-        q.push(" AND transaction_time < ").push_bind(fmt_time(to));
+    if by_time {
+        return time_page(conn, q, f.to, page).await;
     }
     fetch_page(conn, q, page, from_row, |t| t.id).await
+}
+
+/// A page of a time-filtered list: newest transaction time first (ties newest id first),
+/// walking `pos_transactions_time` backwards from the range's end and stopping after the
+/// page. In id order SQLite has to read and sort the whole range (seconds for a range of a
+/// million rows) or walk every newer row when the range lies in the past. The cursor is
+/// still the last row's id; the next page continues below that row's (time, id).
+async fn time_page(
+    conn: &mut SqliteConnection,
+    mut q: QueryBuilder<'_, Sqlite>,
+    to: Option<DateTime<Utc>>,
+    page: &PageRequest,
+) -> Result<Page<PosTransaction>, AppError> {
+    let limit = page.effective_limit();
+    let to = to.map(fmt_time);
+    let mut bounded = false;
+    if let Some(cursor) = page.cursor.as_deref().filter(|c| !c.is_empty()) {
+        let bad = || {
+            AppError::field(
+                "cursor",
+                storelink_core::Rule::Format {
+                    expected: "a cursor returned by the previous page".into(),
+                },
+                "cursor is not one this list returned",
+            )
+        };
+        let after = Uuid::parse_str(cursor).map_err(|_| bad())?;
+        let time: String =
+            sqlx::query_scalar("SELECT transaction_time FROM pos_transactions WHERE id = ?")
+                .bind(after.to_string())
+                .fetch_optional(&mut *conn)
+                .await
+                .map_err(db_error)?
+                .ok_or_else(bad)?;
+        // Below the cursor's row is also below the range's end when that row was in the
+        // range: then only this bound is given, so SQLite seeks the index to it.
+        bounded = to.as_ref().is_none_or(|to| time < *to);
+        q.push(" AND (transaction_time, id) < (")
+            .push_bind(time)
+            .push(", ")
+            .push_bind(after.to_string())
+            .push(")");
+    }
+    if let (Some(to), false) = (to, bounded) {
+        q.push(" AND transaction_time < ").push_bind(to);
+    }
+    q.push(" ORDER BY transaction_time DESC, id DESC LIMIT ")
+        .push_bind(i64::from(limit) + 1);
+    let rows = q.build().fetch_all(&mut *conn).await.map_err(db_error)?;
+    let mut items = rows.iter().map(from_row).collect::<Result<Vec<_>, _>>()?;
+    let next_cursor = if items.len() > limit as usize {
+        items.truncate(limit as usize);
+        items.last().map(|t| t.id.to_string())
+    } else {
+        None
+    };
+    Ok(Page { items, next_cursor })
 }
 
 pub async fn count(conn: &mut SqliteConnection, system_id: Option<Uuid>) -> Result<i64, AppError> {

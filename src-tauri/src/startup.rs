@@ -1,0 +1,60 @@
+//! Opening the data while the window's page loads. Opening checks the whole database file
+//! first (`PRAGMA quick_check`, about 0.7 s for a million POS transactions) and ran inside
+//! setup, on the main thread, which is also the thread that serves the page its files: the
+//! page could only start loading once the check was over. Now setup returns at once, the
+//! data is opened on the async runtime, and a command that arrives before it is open waits
+//! for it (the first one, `app_status`, comes when the page has loaded).
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use tauri::ipc::Invoke;
+use tauri::{AppHandle, Manager, Runtime, Wry};
+use tokio::sync::watch;
+
+use crate::AppState;
+
+/// The app's command handler, holding each command back until the data is open.
+pub fn gated_handler<R: Runtime>(
+    inner: impl Fn(Invoke<R>) -> bool + Send + Sync + 'static,
+    opened: watch::Receiver<bool>,
+) -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'static {
+    let inner = Arc::new(inner);
+    move |invoke| {
+        if *opened.borrow() {
+            return inner(invoke);
+        }
+        let (inner, mut opened) = (Arc::clone(&inner), opened.clone());
+        tauri::async_runtime::spawn(async move {
+            // Ends early only if the opening was dropped (the app is ending).
+            let _ = opened.wait_for(|open| *open).await;
+            let resolver = invoke.resolver.clone();
+            let command = invoke.message.command().to_owned();
+            if !inner(invoke) {
+                resolver.reject(format!("Command {command} not found"));
+            }
+        });
+        true
+    }
+}
+
+/// Opens the data in `data_dir`, then manages the [`AppState`], starts what needs it (live
+/// events; notifications and the tray, made on the main thread as before) and lets the
+/// waiting commands through.
+pub fn open_in_background(app: &AppHandle<Wry>, data_dir: PathBuf, opened: watch::Sender<bool>) {
+    let app = app.clone();
+    tauri::async_runtime::spawn(async move {
+        let state = AppState::open(&data_dir).await;
+        state.start_listener_if_enabled().await;
+        app.manage(state);
+        crate::live::forward(&app);
+        let handle = app.clone();
+        let scheduled = app.run_on_main_thread(move || {
+            crate::desktop::setup(&handle);
+            let _ = opened.send(true);
+        });
+        if let Err(e) = scheduled {
+            tracing::error!(error = %e, "the app ended while its data was opening");
+        }
+    });
+}
