@@ -1,12 +1,11 @@
-import { Alert, Button, Modal, Space, Typography } from "antd";
+import { Typography } from "antd";
 import { useT } from "../i18n";
 import type { CreatedToken } from "../types";
+import { ShownOnceSecretModal } from "./ShownOnceSecretModal";
 
-/**
- * The one time a new token is shown. Closing needs the explicit button (no mask click, no
- * Esc); the modal closes without animation and is destroyed, so the token leaves the DOM
- * at once.
- */
+const IDS = { shown: "token-created", value: "token-secret", close: "token-close" };
+
+/** The one time a new API token is shown. */
 export function TokenSecretModal({
   created,
   onClose,
@@ -16,35 +15,15 @@ export function TokenSecretModal({
 }) {
   const t = useT();
   return (
-    <Modal
-      open={created !== null}
+    <ShownOnceSecretModal
+      secret={created?.token ?? null}
       title={created ? t("tokens.created_title", { name: created.info.name }) : null}
-      closable={false}
-      maskClosable={false}
-      keyboard={false}
-      destroyOnHidden
-      transitionName=""
-      maskTransitionName=""
-      width="min(560px, 100vw)"
-      footer={
-        <Button type="primary" data-testid="token-close" onClick={onClose}>
-          {t("tokens.close")}
-        </Button>
-      }
+      warning={t("tokens.created_warning")}
+      closeLabel={t("tokens.close")}
+      ids={IDS}
+      onClose={onClose}
     >
-      {created && (
-        <Space direction="vertical" size={12} style={{ width: "100%" }} data-testid="token-created">
-          <Alert type="warning" showIcon message={t("tokens.created_warning")} />
-          <div className="sl-secret">
-            <Typography.Text copyable={{ text: created.token }}>
-              <span className="sl-mono" data-testid="token-secret">
-                {created.token}
-              </span>
-            </Typography.Text>
-          </div>
-          <Typography.Text type="secondary">{t("tokens.created_usage")}</Typography.Text>
-        </Space>
-      )}
-    </Modal>
+      <Typography.Text type="secondary">{t("tokens.created_usage")}</Typography.Text>
+    </ShownOnceSecretModal>
   );
 }
