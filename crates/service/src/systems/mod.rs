@@ -6,11 +6,13 @@ mod delete;
 mod test_connection;
 mod update;
 
+use storelink_core::audit::AuditOutcome;
 use storelink_core::system::{ExternalSystem, SystemFilter};
 use storelink_core::{Actor, AppError, Operation, Page, PageRequest};
-use storelink_store::systems as repo;
+use storelink_store::{db_error, systems as repo};
 use uuid::Uuid;
 
+use crate::audit::{record, Change};
 use crate::Services;
 
 /// The audit picture of a system: everything but secrets, which it never holds anyway.
@@ -23,6 +25,38 @@ pub(crate) fn parse_id(id: &str) -> Result<Uuid, AppError> {
 }
 
 impl Services {
+    /// Changes a system row and records the audit entry in one commit. `change` sees the
+    /// latest row, re-read inside the write lock, so concurrent edits do not undo each other.
+    pub(crate) async fn rewrite_system(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        detail: Option<&str>,
+        change: impl FnOnce(&ExternalSystem) -> ExternalSystem,
+    ) -> Result<ExternalSystem, AppError> {
+        let mut tx = self.db.write().await?;
+        let latest = repo::require(&mut tx, id).await?;
+        let updated = change(&latest);
+        repo::update(&mut tx, &updated).await?;
+        record(
+            &mut tx,
+            actor,
+            Change {
+                op: Operation::SystemsUpdate,
+                entity: "system",
+                entity_id: Some(id.to_string()),
+                outcome: AuditOutcome::Success,
+                before: audit_view(&latest),
+                after: audit_view(&updated),
+                detail: detail.map(str::to_owned),
+            },
+        )
+        .await?;
+        tx.commit().await.map_err(db_error)?;
+        self.systems_cache.clear();
+        Ok(updated)
+    }
+
     pub async fn list_systems(
         &self,
         actor: &Actor,

@@ -1,12 +1,10 @@
-use storelink_core::audit::AuditOutcome;
 use storelink_core::ids::now;
 use storelink_core::system::{ExternalSystem, SystemPatch};
 use storelink_core::{Actor, AppError, Operation};
 use storelink_secrets::Secret;
-use storelink_store::{db_error, systems as repo};
+use storelink_store::systems as repo;
 
-use super::{audit_view, parse_id};
-use crate::audit::{record, Change};
+use super::parse_id;
 use crate::Services;
 
 impl Services {
@@ -74,32 +72,13 @@ impl Services {
             previous.push((name, old));
         }
 
-        let written = async {
-            let mut tx = self.db.write().await?;
-            // Re-read inside the write lock: the change applies to the latest row.
-            let latest = repo::require(&mut tx, id).await?;
-            let mut updated = patch.apply(&latest);
-            updated.updated_at = now();
-            repo::update(&mut tx, &updated).await?;
-            record(
-                &mut tx,
-                actor,
-                Change {
-                    op: Operation::SystemsUpdate,
-                    entity: "system",
-                    entity_id: Some(id.to_string()),
-                    outcome: AuditOutcome::Success,
-                    before: audit_view(&latest),
-                    after: audit_view(&updated),
-                    detail: None,
-                },
-            )
-            .await?;
-            tx.commit().await.map_err(db_error)?;
-            self.systems_cache.clear();
-            Ok::<_, AppError>(updated)
-        }
-        .await;
+        let written = self
+            .rewrite_system(actor, id, None, |latest| {
+                let mut updated = patch.apply(latest);
+                updated.updated_at = now();
+                updated
+            })
+            .await;
         let updated = match written {
             Ok(u) => u,
             Err(e) => {

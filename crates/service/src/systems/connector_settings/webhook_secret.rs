@@ -9,17 +9,13 @@ use base64::Engine as _;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use specta::Type;
-use storelink_core::audit::AuditOutcome;
 use storelink_core::ids::now;
 use storelink_core::system::ExternalSystem;
 use storelink_core::{Actor, AppError, Operation};
 use storelink_secrets::Secret;
-use storelink_store::{db_error, systems as repo};
 use uuid::Uuid;
 
 use super::{scheme_of, PREVIOUS_WEBHOOK_SECRET, WEBHOOK_SECRET};
-use crate::audit::{record, Change};
-use crate::systems::audit_view;
 use crate::Services;
 
 /// The one answer that carries the new secret; nothing else ever does.
@@ -171,27 +167,10 @@ impl Services {
         previous: bool,
         detail: &str,
     ) -> Result<ExternalSystem, AppError> {
-        let mut tx = self.db.write().await?;
-        let latest = repo::require(&mut tx, id).await?;
-        let updated = with_names(&latest, current, previous);
-        repo::update(&mut tx, &updated).await?;
-        record(
-            &mut tx,
-            actor,
-            Change {
-                op: Operation::SystemsUpdate,
-                entity: "system",
-                entity_id: Some(id.to_string()),
-                outcome: AuditOutcome::Success,
-                before: audit_view(&latest),
-                after: audit_view(&updated),
-                detail: Some(detail.to_owned()),
-            },
-        )
-        .await?;
-        tx.commit().await.map_err(db_error)?;
-        self.systems_cache.clear();
-        Ok(updated)
+        self.rewrite_system(actor, id, Some(detail), |latest| {
+            with_names(latest, current, previous)
+        })
+        .await
     }
 
     async fn put_back(&self, id: Uuid, name: &str, value: Option<&Secret>) {
