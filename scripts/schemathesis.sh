@@ -11,8 +11,8 @@
 # endpoint are left out.
 #
 # Env: SCHEMATHESIS_EXAMPLES (per operation, default 30), SCHEMATHESIS_SEED (default 8),
-#      SCHEMATHESIS_NETNS=0 (no namespace), STORELINK_BIN (default target/debug/storelink,
-#      built by `make build`).
+#      SCHEMATHESIS_NETNS=0 (no namespace), STORELINK_BIN (default: debug/storelink in cargo's
+#      target folder, which honours CARGO_TARGET_DIR; built by `make build`).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -21,7 +21,7 @@ cache=${XDG_CACHE_HOME:-$HOME/.cache}/storelink
 venv=${STORELINK_SCHEMATHESIS_VENV:-$cache/venv-schemathesis-$version}
 examples=${SCHEMATHESIS_EXAMPLES:-30}
 seed=${SCHEMATHESIS_SEED:-8}
-bin=${STORELINK_BIN:-$root/target/debug/storelink}
+bin=${STORELINK_BIN:-$("$root/scripts/target-dir.sh")/debug/storelink}
 
 if [ -z "${STORELINK_SCHEMATHESIS_INNER:-}" ]; then
   if [ ! -x "$venv/bin/schemathesis" ]; then
