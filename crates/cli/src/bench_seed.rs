@@ -64,7 +64,7 @@ pub async fn seed_pos(
     }
     {
         let mut conn = services.db().read().await?;
-        let existing = pos::count(&mut conn, None).await?;
+        let existing = pos::count(&mut conn, &pos::PosFilter::default()).await?;
         if existing > 0 {
             return Err(AppError::Conflict {
                 message: format!(

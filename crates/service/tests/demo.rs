@@ -42,9 +42,15 @@ fn free_port() -> u16 {
 
 async fn pos_count(services: &Services, system: Uuid) -> i64 {
     let mut conn = services.db().read().await.expect("read");
-    storelink_store::pos::count(&mut conn, Some(system))
-        .await
-        .expect("count")
+    storelink_store::pos::count(
+        &mut conn,
+        &storelink_store::pos::PosFilter {
+            system_id: Some(system),
+            ..Default::default()
+        },
+    )
+    .await
+    .expect("count")
 }
 
 async fn reservation_count(

@@ -141,13 +141,34 @@ pub async fn list(
 ) -> Result<Page<MemberSync>, AppError> {
     let mut q: QueryBuilder<'_, Sqlite> =
         QueryBuilder::new(format!("SELECT {COLUMNS} FROM member_syncs WHERE 1 = 1"));
+    push_conditions(&mut q, f, true);
+    fetch_page(conn, q, page, from_row, |m| m.id).await
+}
+
+/// How many members [`list`] pages through for this filter.
+pub async fn count(conn: &mut SqliteConnection, f: &MemberFilter) -> Result<i64, AppError> {
+    let mut q = QueryBuilder::new("SELECT count(*) FROM member_syncs WHERE 1 = 1");
+    push_conditions(&mut q, f, false);
+    q.build_query_scalar()
+        .fetch_one(conn)
+        .await
+        .map_err(db_error)
+}
+
+/// The filter's conditions, shared by [`list`] and [`count`].
+fn push_conditions(q: &mut QueryBuilder<'_, Sqlite>, f: &MemberFilter, paging: bool) {
     if let Some(s) = f.system_id {
-        // `+system_id`: walk the primary key newest first and stop after a page, rather
-        // than let SQLite take the (system_id, …) unique index and sort all the system's rows.
-        q.push(" AND +system_id = ").push_bind(s.to_string());
+        // For a page, `+system_id`: walk the primary key newest first and stop after a
+        // page, rather than let SQLite take the (system_id, …) unique index and sort all
+        // the system's rows. A count wants that index.
+        q.push(if paging {
+            " AND +system_id = "
+        } else {
+            " AND system_id = "
+        })
+        .push_bind(s.to_string());
     }
     if let Some(p) = &f.phone {
         q.push(" AND phone = ").push_bind(p.clone());
     }
-    fetch_page(conn, q, page, from_row, |m| m.id).await
 }

@@ -246,10 +246,39 @@ pub async fn list(
     let mut q: QueryBuilder<'_, Sqlite> = QueryBuilder::new(format!(
         "SELECT {COLUMNS} FROM pos_transactions{index} WHERE 1 = 1"
     ));
+    push_conditions(&mut q, f, true);
+    if by_time {
+        return time_page(conn, q, f.to, page).await;
+    }
+    fetch_page(conn, q, page, from_row, |t| t.id).await
+}
+
+/// How many transactions [`list`] pages through for this filter.
+pub async fn count(conn: &mut SqliteConnection, f: &PosFilter) -> Result<i64, AppError> {
+    let mut q = QueryBuilder::new("SELECT count(*) FROM pos_transactions WHERE 1 = 1");
+    push_conditions(&mut q, f, false);
+    if let Some(to) = f.to {
+        q.push(" AND transaction_time < ").push_bind(fmt_time(to));
+    }
+    q.build_query_scalar()
+        .fetch_one(conn)
+        .await
+        .map_err(db_error)
+}
+
+/// The filter's conditions but the range's end (a page bounds that itself, see
+/// `time_page`), shared by [`list`] and [`count`].
+fn push_conditions(q: &mut QueryBuilder<'_, Sqlite>, f: &PosFilter, paging: bool) {
     if let Some(s) = f.system_id {
-        // `+system_id`: walk the primary key newest first and stop after a page, rather
-        // than let SQLite take the (system_id, …) unique index and sort all the system's rows.
-        q.push(" AND +system_id = ").push_bind(s.to_string());
+        // For a page, `+system_id`: walk the primary key newest first and stop after a
+        // page, rather than let SQLite take the (system_id, …) unique index and sort all
+        // the system's rows. A count wants that index.
+        q.push(if paging {
+            " AND +system_id = "
+        } else {
+            " AND system_id = "
+        })
+        .push_bind(s.to_string());
     }
     if let Some(s) = &f.store_id {
         q.push(" AND store_id = ").push_bind(s.clone());
@@ -264,10 +293,6 @@ pub async fn list(
         q.push(" AND transaction_time >= ")
             .push_bind(fmt_time(from));
     }
-    if by_time {
-        return time_page(conn, q, f.to, page).await;
-    }
-    fetch_page(conn, q, page, from_row, |t| t.id).await
 }
 
 /// A page of a time-filtered list: newest transaction time first (ties newest id first),
@@ -325,12 +350,4 @@ async fn time_page(
         None
     };
     Ok(Page { items, next_cursor })
-}
-
-pub async fn count(conn: &mut SqliteConnection, system_id: Option<Uuid>) -> Result<i64, AppError> {
-    sqlx::query_scalar("SELECT count(*) FROM pos_transactions WHERE (?1 IS NULL OR system_id = ?1)")
-        .bind(system_id.map(|s| s.to_string()))
-        .fetch_one(conn)
-        .await
-        .map_err(db_error)
 }

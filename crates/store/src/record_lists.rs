@@ -18,11 +18,7 @@ use uuid::Uuid;
 
 use crate::erp_records::ErpTable;
 use crate::error::db_error;
-use crate::members::MemberFilter;
-use crate::pos::PosFilter;
 use crate::row::{fetch_page, Reader};
-use crate::supplier_orders::SupplierOrderFilter;
-use crate::time::fmt_time;
 
 /// Where a table keeps what a list shows: its record's own number (customer code, SKU,
 /// order number), name, status, amount in fen, and the one column that differs per table
@@ -229,73 +225,6 @@ pub async fn count(
     f: &ErpRecordFilter,
 ) -> Result<i64, AppError> {
     let mut q = filtered(table, "count(*)", f, false)?;
-    q.build_query_scalar()
-        .fetch_one(conn)
-        .await
-        .map_err(db_error)
-}
-
-/// How many transactions `pos::list` pages through for this filter (same conditions).
-pub async fn count_pos(conn: &mut SqliteConnection, f: &PosFilter) -> Result<i64, AppError> {
-    let mut q: QueryBuilder<'_, Sqlite> =
-        QueryBuilder::new("SELECT count(*) FROM pos_transactions WHERE 1 = 1");
-    if let Some(s) = f.system_id {
-        q.push(" AND system_id = ").push_bind(s.to_string());
-    }
-    if let Some(s) = &f.store_id {
-        q.push(" AND store_id = ").push_bind(s.clone());
-    }
-    if let Some(s) = f.sync_status {
-        q.push(" AND sync_status = ").push_bind(s.as_str());
-    }
-    if let Some(t) = f.transaction_type {
-        q.push(" AND transaction_type = ").push_bind(t.as_str());
-    }
-    if let Some(from) = f.from {
-        q.push(" AND transaction_time >= ")
-            .push_bind(fmt_time(from));
-    }
-    if let Some(to) = f.to {
-        q.push(" AND transaction_time < ").push_bind(fmt_time(to));
-    }
-    q.build_query_scalar()
-        .fetch_one(conn)
-        .await
-        .map_err(db_error)
-}
-
-/// How many orders `supplier_orders::list` pages through for this filter.
-pub async fn count_supplier_orders(
-    conn: &mut SqliteConnection,
-    f: &SupplierOrderFilter,
-) -> Result<i64, AppError> {
-    let mut q: QueryBuilder<'_, Sqlite> =
-        QueryBuilder::new("SELECT count(*) FROM supplier_orders WHERE 1 = 1");
-    if let Some(s) = f.system_id {
-        q.push(" AND system_id = ").push_bind(s.to_string());
-    }
-    if let Some(s) = &f.store_id {
-        q.push(" AND store_id = ").push_bind(s.clone());
-    }
-    if let Some(s) = f.status {
-        q.push(" AND status = ").push_bind(s.as_str());
-    }
-    q.build_query_scalar()
-        .fetch_one(conn)
-        .await
-        .map_err(db_error)
-}
-
-/// How many members `members::list` pages through for this filter.
-pub async fn count_members(conn: &mut SqliteConnection, f: &MemberFilter) -> Result<i64, AppError> {
-    let mut q: QueryBuilder<'_, Sqlite> =
-        QueryBuilder::new("SELECT count(*) FROM member_syncs WHERE 1 = 1");
-    if let Some(s) = f.system_id {
-        q.push(" AND system_id = ").push_bind(s.to_string());
-    }
-    if let Some(p) = &f.phone {
-        q.push(" AND phone = ").push_bind(p.clone());
-    }
     q.build_query_scalar()
         .fetch_one(conn)
         .await

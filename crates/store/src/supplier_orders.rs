@@ -143,10 +143,32 @@ pub async fn list(
 ) -> Result<Page<SupplierOrder>, AppError> {
     let mut q: QueryBuilder<'_, Sqlite> =
         QueryBuilder::new(format!("SELECT {COLUMNS} FROM supplier_orders WHERE 1 = 1"));
+    push_conditions(&mut q, f, true);
+    fetch_page(conn, q, page, from_row, |o| o.id).await
+}
+
+/// How many orders [`list`] pages through for this filter.
+pub async fn count(conn: &mut SqliteConnection, f: &SupplierOrderFilter) -> Result<i64, AppError> {
+    let mut q = QueryBuilder::new("SELECT count(*) FROM supplier_orders WHERE 1 = 1");
+    push_conditions(&mut q, f, false);
+    q.build_query_scalar()
+        .fetch_one(conn)
+        .await
+        .map_err(db_error)
+}
+
+/// The filter's conditions, shared by [`list`] and [`count`].
+fn push_conditions(q: &mut QueryBuilder<'_, Sqlite>, f: &SupplierOrderFilter, paging: bool) {
     if let Some(s) = f.system_id {
-        // `+system_id`: walk the primary key newest first and stop after a page, rather
-        // than let SQLite take the (system_id, …) unique index and sort all the system's rows.
-        q.push(" AND +system_id = ").push_bind(s.to_string());
+        // For a page, `+system_id`: walk the primary key newest first and stop after a
+        // page, rather than let SQLite take the (system_id, …) unique index and sort all
+        // the system's rows. A count wants that index.
+        q.push(if paging {
+            " AND +system_id = "
+        } else {
+            " AND system_id = "
+        })
+        .push_bind(s.to_string());
     }
     if let Some(s) = &f.store_id {
         q.push(" AND store_id = ").push_bind(s.clone());
@@ -154,7 +176,6 @@ pub async fn list(
     if let Some(s) = f.status {
         q.push(" AND status = ").push_bind(s.as_str());
     }
-    fetch_page(conn, q, page, from_row, |o| o.id).await
 }
 
 /// Order numbers of a system's orders still on their way (pending, confirmed, shipped):

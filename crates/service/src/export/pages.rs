@@ -140,7 +140,7 @@ impl Services {
                     from: time(&q.start_time),
                     to: time(&q.end_time),
                 };
-                record_lists::count_pos(conn, &f).await
+                storelink_store::pos::count(conn, &f).await
             }
             RecordFilter::SupplierOrders(q) => {
                 let f = SupplierOrderFilter {
@@ -148,14 +148,14 @@ impl Services {
                     store_id: q.store_id.clone().filter(|s| !s.is_empty()),
                     status: given(&q.status).and_then(SupplierOrderStatus::parse),
                 };
-                record_lists::count_supplier_orders(conn, &f).await
+                storelink_store::supplier_orders::count(conn, &f).await
             }
             RecordFilter::Members(q) => {
                 let f = MemberFilter {
                     system_id: actor.scope(system(&q.system_id))?,
                     phone: q.phone.clone().filter(|s| !s.is_empty()),
                 };
-                record_lists::count_members(conn, &f).await
+                storelink_store::members::count(conn, &f).await
             }
             RecordFilter::Customers(q) => {
                 let f = erp_lists::customer_filter(actor, q)?;
