@@ -7,6 +7,7 @@ import { desktopApi, notificationEvents } from "../api";
 import type { PageKey } from "../components/AppLayout";
 import { useLang } from "../i18n";
 import type { NotificationEvent, NotificationPrefs, NotificationTarget } from "../types";
+import { subscribe } from "./subscribe";
 
 export const notificationKeys = {
   list: ["notifications"] as const,
@@ -33,24 +34,10 @@ export function startNotificationEvents(
   qc: QueryClient,
   navigate: (page: PageKey) => void,
 ): () => void {
-  let stop: (() => void) | null = null;
-  let disposed = false;
-  const onEvent = (event: NotificationEvent) => {
+  return subscribe(notificationEvents, (event: NotificationEvent) => {
     if (event.type === "clicked") navigate(pageForTarget(event.target));
     else void qc.invalidateQueries({ queryKey: notificationKeys.list });
-  };
-  notificationEvents.listen(onEvent).then(
-    (unlisten) => {
-      if (disposed) unlisten();
-      else stop = unlisten;
-    },
-    // Outside the desktop shell (a plain browser, unit tests) there are no notifications.
-    () => {},
-  );
-  return () => {
-    disposed = true;
-    stop?.();
-  };
+  });
 }
 
 /** Opens the page of a clicked notification while the back office is shown. */

@@ -4,6 +4,7 @@ import { useMutation, useQuery, useQueryClient, type QueryKey } from "@tanstack/
 import { useEffect, useRef } from "react";
 import { api, liveUpdates } from "../api";
 import type { BoardReservation, FrontDeskBoard, LiveUpdate, StatusChange } from "../types";
+import { subscribe } from "./subscribe";
 
 export const homeKeys = {
   dashboard: ["dashboard"] as const,
@@ -50,27 +51,15 @@ export function useLiveRefresh(
   latest.current = { queryKey, concerned };
   useEffect(() => {
     let timer: ReturnType<typeof setTimeout> | null = null;
-    let stop: (() => void) | null = null;
-    let disposed = false;
     const flush = () => {
       timer = null;
       void qc.invalidateQueries({ queryKey: latest.current.queryKey });
     };
-    liveUpdates
-      .listen((update) => {
-        if (latest.current.concerned(update)) timer ??= setTimeout(flush, coalesceMs);
-      })
-      .then(
-        (unlisten) => {
-          if (disposed) unlisten();
-          else stop = unlisten;
-        },
-        // Outside the desktop shell (a plain browser, unit tests) there are no live updates.
-        () => {},
-      );
+    const stop = subscribe(liveUpdates, (update) => {
+      if (latest.current.concerned(update)) timer ??= setTimeout(flush, coalesceMs);
+    });
     return () => {
-      disposed = true;
-      stop?.();
+      stop();
       if (timer) clearTimeout(timer);
     };
   }, [qc, coalesceMs]);

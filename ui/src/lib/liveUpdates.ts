@@ -8,6 +8,7 @@ import type { DomainEvent, LiveUpdate } from "../types";
 import { boardConcerned, dashboardConcerned, homeKeys } from "./homeQueries";
 import { opsKeys } from "./opsQueries";
 import { keys } from "./queries";
+import { subscribe } from "./subscribe";
 
 /** Events arriving this close together refresh each list once. */
 export const COALESCE_MS = 200;
@@ -71,8 +72,6 @@ export function startLiveUpdates(qc: QueryClient): () => void {
   const pending = new Map<string, QueryKey>();
   const staleOnly = new Map<string, QueryKey>();
   let timer: ReturnType<typeof setTimeout> | null = null;
-  let stop: (() => void) | null = null;
-  let disposed = false;
   const flush = () => {
     timer = null;
     for (const queryKey of pending.values()) void qc.invalidateQueries({ queryKey });
@@ -82,23 +81,13 @@ export function startLiveUpdates(qc: QueryClient): () => void {
     pending.clear();
     staleOnly.clear();
   };
-  liveUpdates
-    .listen((update) => {
-      for (const key of keysFor(update)) pending.set(JSON.stringify(key), key);
-      for (const key of homeKeysFor(update)) staleOnly.set(JSON.stringify(key), key);
-      timer ??= setTimeout(flush, COALESCE_MS);
-    })
-    .then(
-      (unlisten) => {
-        if (disposed) unlisten();
-        else stop = unlisten;
-      },
-      // Outside the desktop shell (a plain browser, unit tests) there are no live updates.
-      () => {},
-    );
+  const stop = subscribe(liveUpdates, (update) => {
+    for (const key of keysFor(update)) pending.set(JSON.stringify(key), key);
+    for (const key of homeKeysFor(update)) staleOnly.set(JSON.stringify(key), key);
+    timer ??= setTimeout(flush, COALESCE_MS);
+  });
   return () => {
-    disposed = true;
-    stop?.();
+    stop();
     if (timer) clearTimeout(timer);
   };
 }
