@@ -4,6 +4,7 @@
 
 pub mod breaker;
 pub mod health;
+mod locks;
 pub mod outbox;
 mod pull;
 pub mod records;

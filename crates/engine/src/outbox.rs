@@ -10,6 +10,7 @@ use storelink_core::ids::now;
 use storelink_core::outbox::{backoff, OutboxEntry, OutboxStatus};
 use storelink_store::{db_error, outbox, systems};
 
+use crate::locks::LockFile;
 use crate::retry::RetryPolicy;
 use crate::Engine;
 
@@ -68,40 +69,16 @@ impl Engine {
     /// serve`, `storelink outbox send`): an exclusive lock on a file beside the database.
     /// `None` when another pass kept it for [`LOCK_WAIT`] (this turn is skipped).
     async fn dispatch_lock(&self) -> Result<Option<std::fs::File>, AppError> {
-        let dir = self
-            .db
-            .path()
-            .parent()
-            .map(|p| p.join("locks"))
-            .ok_or_else(|| AppError::internal("the database has no folder"))?;
-        std::fs::create_dir_all(&dir)
-            .map_err(|e| AppError::internal(format!("cannot create {}: {e}", dir.display())))?;
-        let path = dir.join("outbox-dispatch.lock");
-        let file = std::fs::OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(&path)
-            .map_err(|e| AppError::internal(format!("cannot open {}: {e}", path.display())))?;
+        let lock = LockFile::open(self.db.path(), "outbox-dispatch.lock")?;
         let deadline = tokio::time::Instant::now() + LOCK_WAIT;
-        loop {
-            match file.try_lock() {
-                Ok(()) => return Ok(Some(file)),
-                Err(std::fs::TryLockError::WouldBlock) => {
-                    if tokio::time::Instant::now() >= deadline {
-                        tracing::debug!("another outbox pass is running; skipping this turn");
-                        return Ok(None);
-                    }
-                    tokio::time::sleep(Duration::from_millis(20)).await;
-                }
-                Err(std::fs::TryLockError::Error(e)) => {
-                    return Err(AppError::internal(format!(
-                        "cannot lock {}: {e}",
-                        path.display()
-                    )))
-                }
+        while !lock.try_lock()? {
+            if tokio::time::Instant::now() >= deadline {
+                tracing::debug!("another outbox pass is running; skipping this turn");
+                return Ok(None);
             }
+            tokio::time::sleep(Duration::from_millis(20)).await;
         }
+        Ok(Some(lock.file))
     }
 
     /// Runs the dispatcher every `every` until `stop` says so.

@@ -23,6 +23,7 @@ use storelink_store::erp_records::{self, RecordRow};
 use storelink_store::{checkpoints, db_error, supplier_orders, sync_logs, sync_tasks, systems};
 use uuid::Uuid;
 
+use crate::locks::LockFile;
 use crate::records;
 use crate::retry::RetryPolicy;
 use crate::sink::Sink;
@@ -450,33 +451,16 @@ impl Engine {
         system: &ExternalSystem,
         stream: &str,
     ) -> Result<std::fs::File, AppError> {
-        let dir = self
-            .db
-            .path()
-            .parent()
-            .map(|p| p.join("locks"))
-            .ok_or_else(|| AppError::internal("the database has no folder"))?;
-        std::fs::create_dir_all(&dir)
-            .map_err(|e| AppError::internal(format!("cannot create {}: {e}", dir.display())))?;
-        let path = dir.join(format!("sync-{}-{stream}.lock", system.id));
-        let file = std::fs::OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(&path)
-            .map_err(|e| AppError::internal(format!("cannot open {}: {e}", path.display())))?;
-        match file.try_lock() {
-            Ok(()) => Ok(file),
-            Err(std::fs::TryLockError::WouldBlock) => Err(AppError::Conflict {
+        let lock = LockFile::open(self.db.path(), &format!("sync-{}-{stream}.lock", system.id))?;
+        if lock.try_lock()? {
+            Ok(lock.file)
+        } else {
+            Err(AppError::Conflict {
                 message: format!(
                     "a {stream} sync of this system is already running; wait for it or cancel it"
                 ),
                 field: Some("stream".into()),
-            }),
-            Err(std::fs::TryLockError::Error(e)) => Err(AppError::internal(format!(
-                "cannot lock {}: {e}",
-                path.display()
-            ))),
+            })
         }
     }
 
