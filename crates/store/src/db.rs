@@ -56,10 +56,15 @@ impl Db {
             .max_connections(4)
             // On a full disk SQLite rolls a transaction back by itself; the ROLLBACK that
             // follows then fails and sqlx keeps counting the connection as inside one, so
-            // every later BEGIN on it would fail. Such a connection is replaced. (The ping
-            // lets a rollback queued by a dropped transaction finish first.)
+            // every later BEGIN on it would fail. Such a connection is replaced. Only a
+            // connection that looks inside a transaction is pinged (which lets a rollback
+            // queued by a dropped transaction finish) and checked again: the usual acquire
+            // costs no round trip to the connection's worker.
             .before_acquire(|conn, _| {
                 Box::pin(async move {
+                    if !sqlx::Connection::is_in_transaction(&*conn) {
+                        return Ok(true);
+                    }
                     sqlx::Connection::ping(&mut *conn).await?;
                     Ok(!sqlx::Connection::is_in_transaction(&*conn))
                 })
