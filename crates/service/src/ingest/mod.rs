@@ -10,7 +10,7 @@ mod reservation;
 mod reservation_import;
 mod supplier;
 mod temu;
-mod webhook;
+pub(crate) mod webhook;
 mod ylh;
 pub use reservation_import::{ImportReport, RowError, MAX_IMPORT_BYTES, MAX_IMPORT_ROWS};
 

@@ -26,12 +26,8 @@ pub use webhook_secret::RotatedWebhookSecret;
 use super::parse_id;
 use crate::Services;
 
-/// Keychain names the webhook check reads (service/src/ingest/webhook.rs): the current
-/// secret and, during a rotation's grace period, the one before it.
-pub const WEBHOOK_SECRET: &str = "webhook_secret";
-pub const PREVIOUS_WEBHOOK_SECRET: &str = "previous_webhook_secret";
-/// `config.webhook_signature`: the scheme incoming webhooks are signed with.
-pub const SIGNATURE_SCHEME_KEY: &str = "webhook_signature";
+/// The keychain names and config key the webhook check reads: rotation writes what it reads.
+pub use crate::ingest::webhook::{PREVIOUS_WEBHOOK_SECRET, SIGNATURE_SCHEME_KEY, WEBHOOK_SECRET};
 
 /// Everything the connector settings section of a system needs besides the system itself.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
