@@ -26,6 +26,15 @@ pub(crate) fn client(timeout: Duration) -> Result<reqwest::Client, CallError> {
 /// clock, and an absurd one (10^13 s) would overflow that sum.
 const RETRY_AFTER_MAX_SECS: u64 = 86_400;
 
+/// The longest a vendor-stated token or session lifetime is believed: the connector adds it
+/// to `Instant::now()`, and an absurd `expires_in` (10^19 s) would overflow that sum.
+const LIFETIME_MAX_SECS: u64 = 86_400;
+
+/// A vendor-stated lifetime in seconds, capped at a day (renewing early is harmless).
+pub(crate) fn vendor_lifetime(secs: u64) -> Duration {
+    Duration::from_secs(secs.min(LIFETIME_MAX_SECS))
+}
+
 /// `Retry-After` in seconds (the date form is not used by the vendors we speak to).
 pub(crate) fn retry_after(headers: &HeaderMap) -> Option<Duration> {
     headers

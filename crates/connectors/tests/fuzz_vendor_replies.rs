@@ -249,6 +249,34 @@ fn an_absurd_retry_after_is_capped_to_a_day() {
     }
 }
 
+/// Found by this fuzzer: a login answer with `SessionTimeout` of 2^64-1 minutes overflowed
+/// `minutes * 60` (SAP B1); an `expires_in` that large overflows `Instant + ttl` the same way.
+#[test]
+fn absurd_session_and_token_lifetimes_are_capped() {
+    let huge = serde_json::json!(u64::MAX);
+    let cases = [
+        (
+            "sap_b1",
+            serde_json::json!({"SessionId": "s-1", "SessionTimeout": huge}),
+        ),
+        (
+            "sap_s4",
+            serde_json::json!({"access_token": "t-1", "expires_in": huge}),
+        ),
+    ];
+    for (name, login_answer) in cases {
+        let bench = Bench::start(name);
+        let pull = Op::Pull {
+            stream: 0,
+            page: 1,
+            since: false,
+        };
+        // The login is answered with the absurd lifetime; the page read goes through.
+        let outcome = bench.call(vec![Some(Damage::Body(login_answer)), None], pull);
+        assert!(outcome.is_some(), "{name}: the call ends");
+    }
+}
+
 #[test]
 fn custom_erp() {
     fuzz("custom");

@@ -33,7 +33,7 @@ pub fn usable_for(ttl_secs: i64) -> Duration {
     } else {
         ttl / 2
     };
-    Duration::from_secs(keep.max(0) as u64)
+    crate::http::vendor_lifetime(keep.max(0).unsigned_abs())
 }
 
 /// The token and its lifetime in a token answer: `access_token` (or `token`, top level or

@@ -180,6 +180,7 @@ fn tokens_are_read_from_either_shape_and_renewed_early() {
     assert_eq!(read_token(&json!({"error": "invalid_client"})), None);
     assert_eq!(usable_for(3600), Duration::from_secs(3540));
     assert_eq!(usable_for(60), Duration::from_secs(30));
+    assert_eq!(usable_for(i64::MAX), Duration::from_secs(86_400));
 }
 
 #[test]

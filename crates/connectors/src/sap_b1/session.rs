@@ -127,13 +127,14 @@ impl SapB1 {
                 )
             })?;
         let minutes = v["SessionTimeout"].as_u64().unwrap_or(30).max(1);
+        let timeout = crate::http::vendor_lifetime(minutes.saturating_mul(60));
         let mut guard = self
             .session
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         *guard = Some(Session {
             cookie: cookie.clone(),
-            timeout: std::time::Duration::from_secs(minutes * 60),
+            timeout,
             last_used: Instant::now(),
         });
         drop(guard);

@@ -173,10 +173,10 @@ impl SapS4 {
                 "the token answer has no access_token",
             )
         })?;
-        let ttl = v["expires_in"].as_u64().unwrap_or(3600);
+        let ttl = crate::http::vendor_lifetime(v["expires_in"].as_u64().unwrap_or(3600));
         // Renewed a little early, so a call never leaves with a token about to lapse.
-        let margin = if ttl > 120 { 60 } else { 0 };
-        let until = Instant::now() + Duration::from_secs(ttl - margin);
+        let margin = if ttl.as_secs() > 120 { 60 } else { 0 };
+        let until = Instant::now() + ttl - Duration::from_secs(margin);
         *lock(&self.token) = Some((token.to_owned(), until));
         self.token_fetches
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed);

@@ -50,7 +50,7 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 
 /// When a token that lives `ttl` seconds from now should be renewed.
 pub(crate) fn renew_at(now: Instant, ttl: u64) -> Instant {
-    let ttl = Duration::from_secs(ttl.max(1));
+    let ttl = crate::http::vendor_lifetime(ttl.max(1));
     now + ttl - RENEW_BEFORE.min(ttl / 2)
 }
 
@@ -210,6 +210,11 @@ mod tests {
         assert_eq!(renew_at(now, 3600), now + Duration::from_secs(3000));
         assert_eq!(renew_at(now, 600), now + Duration::from_secs(300));
         assert_eq!(renew_at(now, 0), now + Duration::from_millis(500));
+        // An absurd lifetime is believed for a day at most (instead of overflowing).
+        assert_eq!(
+            renew_at(now, u64::MAX),
+            now + Duration::from_secs(86_400 - 600)
+        );
     }
 
     #[test]
