@@ -157,7 +157,7 @@ pub fn run() {
         .init();
     let builder = specta_builder();
     let (opened, opening) = tokio::sync::watch::channel(false);
-    let result = desktop::plugins(tauri::Builder::default())
+    let app = desktop::plugins(tauri::Builder::default())
         .invoke_handler(startup::gated_handler(builder.invoke_handler(), opening))
         .setup(move |app| {
             builder.mount_events(app);
@@ -170,12 +170,19 @@ pub fn run() {
             startup::open_in_background(app.handle(), data_dir, opened);
             Ok(())
         })
-        .run(tauri::generate_context!());
-    if let Err(e) = result {
-        tracing::error!(error = %e, "the window could not start");
-        eprintln!(
-            "Storelink could not open its window: {e}\nOn a machine without a display use the headless `storelink` command instead."
-        );
-        std::process::exit(1);
+        .build(tauri::generate_context!());
+    match app {
+        Ok(app) => app.run(|app, event| {
+            if let tauri::RunEvent::Exit = event {
+                startup::close_on_exit(app);
+            }
+        }),
+        Err(e) => {
+            tracing::error!(error = %e, "the window could not start");
+            eprintln!(
+                "Storelink could not open its window: {e}\nOn a machine without a display use the headless `storelink` command instead."
+            );
+            std::process::exit(1);
+        }
     }
 }

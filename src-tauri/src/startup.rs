@@ -4,6 +4,10 @@
 //! page could only start loading once the check was over. Now setup returns at once, the
 //! data is opened on the async runtime, and a command that arrives before it is open waits
 //! for it (the first one, `app_status`, comes when the page has loaded).
+//!
+//! Quitting closes the data with a full check, so that the next start, finding the file as
+//! it was left, can skip its own (`storelink_store::Db::close_verified`): that check was
+//! still most of the time to the sign-in form on a large file.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -57,4 +61,30 @@ pub fn open_in_background(app: &AppHandle<Wry>, data_dir: PathBuf, opened: watch
             tracing::error!(error = %e, "the app ended while its data was opening");
         }
     });
+}
+
+/// The longest quitting waits for the data to close and be checked; past it the app ends
+/// anyway and the next start checks the whole file.
+const CLOSE_WAIT: std::time::Duration = std::time::Duration::from_secs(20);
+
+/// Closes the data when the app ends (`RunEvent::Exit`), leaving the clean-close note.
+pub fn close_on_exit<R: Runtime>(app: &AppHandle<R>) {
+    let Some(state) = app.try_state::<AppState>() else {
+        return;
+    };
+    let Ok(services) = state.services() else {
+        return;
+    };
+    // The timer is made inside the runtime (it needs its clock).
+    let closed = tauri::async_runtime::block_on(async {
+        tokio::time::timeout(CLOSE_WAIT, services.close_verified()).await
+    });
+    match closed {
+        Ok(Ok(true)) => tracing::info!("data closed and checked"),
+        Ok(Ok(false)) => tracing::info!("data closed; the next start checks the whole file"),
+        Ok(Err(e)) => tracing::error!(error = %e, "the database check at quit failed"),
+        Err(_) => {
+            tracing::warn!("closing the data took too long; the next start checks the whole file")
+        }
+    }
 }

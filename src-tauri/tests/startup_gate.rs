@@ -83,3 +83,26 @@ fn commands_wait_for_the_data_then_answer() {
         json!(true)
     );
 }
+
+/// Quitting (`RunEvent::Exit`) closes the data checked, so the next start skips its full
+/// check; an app whose data never opened ends without touching anything.
+#[test]
+fn quitting_closes_the_data_checked_for_the_next_start() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let app = mock_builder()
+        .build(mock_context(noop_assets()))
+        .expect("mock app");
+    startup::close_on_exit(app.handle());
+    assert!(!dir.path().join("storelink.db").exists());
+
+    app.manage(tauri::async_runtime::block_on(AppState::open(dir.path())));
+    startup::close_on_exit(app.handle());
+    assert!(dir.path().join("storelink.db.verified").exists());
+
+    let next = tauri::async_runtime::block_on(storelink_service::Services::open(dir.path()))
+        .expect("reopen");
+    assert_eq!(
+        next.opened_check(),
+        storelink_service::OpenCheck::VerifiedAtLastClose
+    );
+}

@@ -2,13 +2,17 @@
 // scripts/bench-desktop.sh, which seeds the data folder and starts the driver):
 //   1. cold start, RUNS times: a new WebDriver session launches the app; time from the
 //      app's exec to the sign-in form being ready and painted, then from clicking 登录 to
-//      the dashboard's system cards and charts painted; then the first row of the POS page;
+//      the dashboard's system cards and charts painted; then the first row of the POS page.
+//      First AFTER_KILL_RUNS launches as after a crash (the file is checked whole at open),
+//      then RUNS as after a clean quit (`storelink check` closes it checked first, as the
+//      app's quit does, so the open need not check again);
 //   2. idle: on the dashboard, after IDLE_SETTLE s without any WebDriver traffic, RSS and
 //      PSS of the app and every process below it, and their CPU time over IDLE_WINDOW s;
 //   3. IPC: `list_pos_transactions` with the filters the POS page sends, timed in the page.
 //
 // Environment: STORELINK_APP, STORELINK_CLI, STORELINK_DATA_DIR (seeded), BENCH_DRIVER_PORT,
-// BENCH_DRIVER_PID, BENCH_PASSWORD; optional BENCH_RUNS (5), BENCH_IDLE_SETTLE (30),
+// BENCH_DRIVER_PID, BENCH_PASSWORD; optional BENCH_RUNS (5), BENCH_AFTER_KILL_RUNS (2),
+// BENCH_IDLE_SETTLE (30),
 // BENCH_IDLE_WINDOW (60), BENCH_WARM_ROUNDS (20), BENCH_OUT (JSON results file),
 // BENCH_WDIO (webdriverio's node entry; default: tests/e2e's install).
 import { execFileSync } from "node:child_process";
@@ -32,6 +36,7 @@ const PORT = Number(env("BENCH_DRIVER_PORT"));
 const DRIVER_PID = Number(env("BENCH_DRIVER_PID"));
 const ADMIN = { username: env("BENCH_USERNAME", "admin"), password: env("BENCH_PASSWORD") };
 const RUNS = Number(env("BENCH_RUNS", "5"));
+const AFTER_KILL_RUNS = Number(env("BENCH_AFTER_KILL_RUNS", "2"));
 const IDLE_SETTLE = Number(env("BENCH_IDLE_SETTLE", "30"));
 const IDLE_WINDOW = Number(env("BENCH_IDLE_WINDOW", "60"));
 const WARM_ROUNDS = Number(env("BENCH_WARM_ROUNDS", "20"));
@@ -61,6 +66,7 @@ async function coldStart() {
   const started = startedAtMs(pid);
   const login = await browser.execute(page.waitForReady, '[data-testid="login-submit"]', STEP_TIMEOUT);
   await browser.execute(page.waitForReady, '[data-testid="login-username"]', STEP_TIMEOUT);
+  const loading = await browser.execute(page.loadTimeline);
   const dashboard = await browser.execute(
     page.signInToDashboard,
     ADMIN.username,
@@ -81,6 +87,10 @@ async function coldStart() {
     launcher_overhead_ms: started - requested,
     exec_to_login_ms: login.paintedAt - started,
     login_was_ready_when_asked: login.already,
+    // Where the time to the sign-in form went: exec → the page's navigation start, then
+    // the page's own milestones from there.
+    exec_to_navigation_ms: loading.timeOrigin - started,
+    page_milestones_ms: loading.milestones,
     signin_to_dashboard_dom_ms: dashboard.dom,
     signin_to_dashboard_ms: dashboard.painted,
     exec_to_dashboard_ms: login.paintedAt - started + dashboard.painted,
@@ -154,9 +164,19 @@ async function ipc(browser) {
 const load = () => readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).map(Number);
 
 const loadBefore = load();
+// WebDriver ends each session by killing the app, which leaves no clean-close note: the
+// next launch checks the whole file, as after a crash.
+const afterKill = [];
+for (let i = 0; i < AFTER_KILL_RUNS; i++) {
+  const launched = await coldStart();
+  afterKill.push(launched.run);
+  await launched.browser.deleteSession();
+  await sleep(1000);
+}
 const runs = [];
 let last;
 for (let i = 0; i < RUNS; i++) {
+  execFileSync(CLI, ["--data-dir", DATA_DIR, "check"], { stdio: ["ignore", "ignore", "inherit"] });
   const launched = await coldStart();
   runs.push(launched.run);
   if (i < RUNS - 1) await launched.browser.deleteSession();
@@ -173,6 +193,7 @@ try {
     load_before: loadBefore,
     load_after: load(),
     runs,
+    runs_after_kill: afterKill,
     idle: idleFigures,
     ipc: ipcFigures,
   };

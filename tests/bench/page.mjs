@@ -126,3 +126,19 @@ export async function timeInvoke(command, queries, rounds) {
   }
   return results;
 }
+
+/** The page's navigation start (epoch ms) and its loading milestones relative to it. */
+export function loadTimeline() {
+  const nav = performance.getEntriesByType("navigation")[0];
+  const milestones = {};
+  if (nav) {
+    for (const k of ["responseEnd", "domInteractive", "domContentLoadedEventEnd", "loadEventEnd"]) {
+      milestones[k] = Math.round(nav[k]);
+    }
+  }
+  for (const r of performance.getEntriesByType("resource")) {
+    milestones[`${r.name.split("/").pop()} loaded`] = Math.round(r.responseEnd);
+  }
+  for (const p of performance.getEntriesByType("paint")) milestones[p.name] = Math.round(p.startTime);
+  return { timeOrigin: performance.timeOrigin, milestones };
+}

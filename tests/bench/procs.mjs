@@ -108,7 +108,7 @@ export function treeCpu(root) {
  * Where a process's memory is, from /proc/<pid>/smaps: resident and proportional KiB per
  * mapped file (anonymous memory as "[anon]"), the largest `top` first.
  */
-export function mappings(pid, top = 6) {
+export function mappings(pid, top = Number(process.env.BENCH_TOP_MAPPINGS ?? 6)) {
   const smaps = read(`/proc/${pid}/smaps`) || "";
   const byName = new Map();
   let name = "[anon]";

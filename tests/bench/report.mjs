@@ -59,8 +59,11 @@ export function report(results) {
     `Desktop benchmark, ${results.date}, ${results.app}`,
     `load average before ${results.load_before.join(" ")}, after ${results.load_after.join(" ")}`,
     "",
-    "Cold start:",
+    "Cold start after a clean quit:",
     coldTable(results.runs),
+    ...(results.runs_after_kill?.length
+      ? ["", "Cold start after a kill (the file checked whole at open):", coldTable(results.runs_after_kill)]
+      : []),
     "",
     `Idle (RSS at the window's start: ${mib(results.idle.rss_mib_start)}):`,
     idleTable(results.idle),

@@ -23,6 +23,9 @@ pub struct Cli {
 pub enum Command {
     /// Show the data folder, database and keychain health.
     Status,
+    /// Check the whole database file (`PRAGMA quick_check`) and close it cleanly, so the
+    /// next start of the app or of `serve` can skip its own check.
+    Check,
     /// Staff accounts.
     #[command(subcommand)]
     Users(UsersCommand),

@@ -80,9 +80,17 @@ async fn run(cli: Cli, out: &Output) -> Result<(), AppError> {
         }
     };
     let services = Services::open(&data_dir).await?;
+    // A server stopped by a signal ends cleanly: checked, so its next start need not.
+    let serving = matches!(cli.command, Command::Serve(_));
     let actor = Actor::local_cli();
     let result = dispatch(cli.command, &services, &actor, out).await;
-    services.close().await;
+    if serving {
+        if let Err(e) = services.close_verified().await {
+            tracing::error!(error = %e, "the database check at shutdown failed");
+        }
+    } else {
+        services.close().await;
+    }
     result
 }
 
@@ -93,6 +101,18 @@ async fn dispatch(
     out: &Output,
 ) -> Result<(), AppError> {
     match command {
+        Command::Check => {
+            let noted = services.close_verified().await?;
+            let text = if noted {
+                "the database file is healthy; the next start skips its full check"
+            } else {
+                "the database file is healthy; another process has it open, so the next start checks it again"
+            };
+            out.done(
+                text,
+                &serde_json::json!({ "healthy": true, "noted": noted }),
+            )
+        }
         Command::Status => {
             let status = services.status(None).await?;
             let systems = services.count_systems(actor).await?;

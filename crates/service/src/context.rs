@@ -142,4 +142,15 @@ impl Services {
     pub async fn close(&self) {
         self.db.close().await;
     }
+
+    /// Closes at a clean shutdown, checking the whole file so the next start need not
+    /// (see `Db::close_verified`).
+    pub async fn close_verified(&self) -> Result<bool, AppError> {
+        self.db.close_verified().await
+    }
+
+    /// How much of the database file was checked when it was opened.
+    pub fn opened_check(&self) -> storelink_store::OpenCheck {
+        self.db.opened()
+    }
 }

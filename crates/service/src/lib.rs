@@ -27,3 +27,4 @@ pub mod users;
 
 pub use context::{default_data_dir, AppStatus, Services, APP_IDENTIFIER, KEYCHAIN_SERVICE};
 pub use storelink_engine::outbox::DispatchReport;
+pub use storelink_store::OpenCheck;

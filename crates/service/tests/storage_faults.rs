@@ -7,6 +7,8 @@
 
 mod common;
 
+#[path = "storage_faults/clean_close.rs"]
+mod clean_close;
 #[path = "storage_faults/disk_full.rs"]
 mod disk_full;
 #[path = "storage_faults/support.rs"]

@@ -23,6 +23,18 @@ pub type Tx = sqlx::Transaction<'static, Sqlite>;
 pub struct Db {
     pool: SqlitePool,
     path: PathBuf,
+    opened: OpenCheck,
+}
+
+/// How much of the file was checked when it was opened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OpenCheck {
+    /// There was no file: it was made empty.
+    NewFile,
+    /// Checked whole (`PRAGMA quick_check`) before anything wrote to it.
+    CheckedWhole,
+    /// Checked whole at the last clean close and untouched since (see `clean_close`).
+    VerifiedAtLastClose,
 }
 
 fn refused(message: impl Into<String>, remedy: impl Into<String>) -> AppError {
@@ -37,9 +49,15 @@ impl Db {
     /// An unreadable or corrupt file, or one written by a newer Storelink, is refused
     /// before anything writes to it.
     pub async fn open(path: &Path) -> Result<Db, AppError> {
-        if path.exists() {
-            preflight(path).await?;
-        }
+        let opened = if !path.exists() {
+            OpenCheck::NewFile
+        } else if crate::clean_close::take_note(path) {
+            preflight(path, false).await?;
+            OpenCheck::VerifiedAtLastClose
+        } else {
+            preflight(path, true).await?;
+            OpenCheck::CheckedWhole
+        };
         let options = SqliteConnectOptions::new()
             .filename(path)
             .create_if_missing(true)
@@ -86,6 +104,7 @@ impl Db {
         Ok(Db {
             pool,
             path: path.to_owned(),
+            opened,
         })
     }
 
@@ -115,14 +134,32 @@ impl Db {
         self.pool.close().await;
     }
 
+    /// How much of the file was checked when it was opened.
+    pub fn opened(&self) -> OpenCheck {
+        self.opened
+    }
+
+    /// Closes, then checks the whole file and, when it is healthy and nothing else has it
+    /// open, leaves the note that spares the next open its full check. `Ok(false)`: closed,
+    /// but the next open checks the whole file again.
+    pub async fn close_verified(&self) -> Result<bool, AppError> {
+        self.pool.close().await;
+        preflight(&self.path, true).await?;
+        crate::clean_close::leave_note(&self.path).or_else(|e| {
+            tracing::warn!(error = %e, "cannot note the clean close; the next start checks the whole file");
+            Ok(false)
+        })
+    }
+
     /// Highest schema version this build knows.
     pub fn known_schema_version() -> i64 {
         MIGRATOR.iter().map(|m| m.version).max().unwrap_or(0)
     }
 }
 
-/// Checks an existing file through a read-only connection that changes nothing on disk.
-async fn preflight(path: &Path) -> Result<(), AppError> {
+/// Checks an existing file through a read-only connection that changes nothing on disk:
+/// `whole` adds the full-file `quick_check` to the schema checks.
+async fn preflight(path: &Path, whole: bool) -> Result<(), AppError> {
     let shown = path.display().to_string();
     let options = SqliteConnectOptions::new()
         .filename(path)
@@ -134,25 +171,31 @@ async fn preflight(path: &Path) -> Result<(), AppError> {
             "check the file's permissions, or restore a backup",
         )
     })?;
-    let result = check_existing(&mut conn, &shown).await;
+    let result = check_existing(&mut conn, &shown, whole).await;
     let _ = sqlx::Connection::close(conn).await;
     result
 }
 
-async fn check_existing(conn: &mut sqlx::SqliteConnection, shown: &str) -> Result<(), AppError> {
+async fn check_existing(
+    conn: &mut sqlx::SqliteConnection,
+    shown: &str,
+    whole: bool,
+) -> Result<(), AppError> {
     let corrupt = |detail: String| {
         refused(
             format!("{shown} is not a healthy Storelink database ({detail})"),
             "restore the latest backup (copy the newest file of the `backups` folder beside it over it), or move the file away to start with an empty database; Storelink has not changed it",
         )
     };
-    let rows = sqlx::query("PRAGMA quick_check")
-        .fetch_all(&mut *conn)
-        .await
-        .map_err(|e| corrupt(e.to_string()))?;
-    let verdicts: Vec<String> = rows.iter().filter_map(|r| r.try_get(0).ok()).collect();
-    if verdicts != ["ok"] {
-        return Err(corrupt(format!("quick_check: {}", verdicts.join("; "))));
+    if whole {
+        let rows = sqlx::query("PRAGMA quick_check")
+            .fetch_all(&mut *conn)
+            .await
+            .map_err(|e| corrupt(e.to_string()))?;
+        let verdicts: Vec<String> = rows.iter().filter_map(|r| r.try_get(0).ok()).collect();
+        if verdicts != ["ok"] {
+            return Err(corrupt(format!("quick_check: {}", verdicts.join("; "))));
+        }
     }
     let tables: Vec<String> =
         sqlx::query_scalar("SELECT name FROM sqlite_master WHERE type = 'table'")

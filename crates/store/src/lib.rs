@@ -6,6 +6,7 @@ pub mod audit;
 pub mod backup;
 mod batch;
 pub mod checkpoints;
+mod clean_close;
 pub mod conflicts;
 pub mod dashboard;
 mod db;
@@ -31,7 +32,7 @@ pub mod tokens;
 pub mod users;
 
 pub use batch::{BatchWriter, BoxFuture};
-pub use db::{Db, Tx, DB_FILE_NAME};
+pub use db::{Db, OpenCheck, Tx, DB_FILE_NAME};
 pub use error::db_error;
 pub use sqlx::SqliteConnection;
 pub use time::{fmt_time, parse_time};
