@@ -144,6 +144,12 @@ impl Db {
     /// but the next open checks the whole file again.
     pub async fn close_verified(&self) -> Result<bool, AppError> {
         self.pool.close().await;
+        // Connections that close at the same moment can each see the other still open and
+        // leave the WAL behind with frames in it: fold it into the file from one connection.
+        if let Err(e) = fold_wal(&self.path).await {
+            tracing::warn!(error = %e, "cannot fold the WAL at close; the next start checks the whole file");
+            return Ok(false);
+        }
         preflight(&self.path, true).await?;
         crate::clean_close::leave_note(&self.path).or_else(|e| {
             tracing::warn!(error = %e, "cannot note the clean close; the next start checks the whole file");
@@ -154,6 +160,28 @@ impl Db {
     /// Highest schema version this build knows.
     pub fn known_schema_version() -> i64 {
         MIGRATOR.iter().map(|m| m.version).max().unwrap_or(0)
+    }
+}
+
+/// Copies every frame of the WAL into the file and empties it (`wal_checkpoint(TRUNCATE)`),
+/// through a connection of its own.
+async fn fold_wal(path: &Path) -> Result<(), AppError> {
+    let options = SqliteConnectOptions::new()
+        .filename(path)
+        .create_if_missing(false);
+    let mut conn = sqlx::ConnectOptions::connect(&options)
+        .await
+        .map_err(db_error)?;
+    let folded: Result<(i64, i64, i64), _> = sqlx::query_as("PRAGMA wal_checkpoint(TRUNCATE)")
+        .fetch_one(&mut conn)
+        .await;
+    let _ = sqlx::Connection::close(conn).await;
+    match folded.map_err(db_error)? {
+        (0, _, _) => Ok(()),
+        // Another process is reading or writing it.
+        _ => Err(AppError::internal(
+            "the database is busy in another process",
+        )),
     }
 }
 

@@ -1,6 +1,7 @@
 //! The clean-close note (`storelink_store::Db::close_verified`): a file checked whole at a
-//! clean close and untouched since opens without a second full check; after a plain close
-//! or a kill it is checked again, and a file damaged after its clean close is still refused.
+//! clean close and untouched since opens without a second full check; after a plain close,
+//! a kill or another process's write it is checked again, and a file damaged after its clean
+//! close is still refused.
 
 use storelink_core::AppError;
 use storelink_service::Services;
@@ -59,17 +60,24 @@ async fn a_file_damaged_after_its_clean_close_is_still_refused() {
     );
 }
 
-/// While another process (here: another pool) has the file open, its WAL may hold frames
-/// the main file does not show: no note is left.
+/// Another process (here: another pool) still has the file open when this one closes: its
+/// next write lands in the WAL or changes the file, so the note no longer vouches for it.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn no_note_while_another_process_has_the_file_open() {
+async fn a_write_by_another_process_after_the_close_voids_the_note() {
     let h = host().await;
     let other = Services::open(h.dir.path()).await.expect("second opener");
+    h.services.close_verified().await.expect("healthy");
     other
         .add_user(&h.admin, "clerk", "Passw0rd-long", "staff")
         .await
         .expect("write");
-    assert!(!h.services.close_verified().await.expect("healthy"));
-    assert!(!h.dir.path().join(NOTE).exists());
+    let next = Services::open(h.dir.path()).await.expect("open");
+    assert_eq!(next.opened_check(), OpenCheck::CheckedWhole);
+    // And once the other one has closed too (folding its WAL into the file).
     other.close().await;
+    next.close().await;
+    let last = Services::open(h.dir.path()).await.expect("open");
+    assert_eq!(last.opened_check(), OpenCheck::CheckedWhole);
+    assert_eq!(last.list_users(&h.admin).await.expect("users").len(), 2);
+    last.close().await;
 }
