@@ -2,7 +2,10 @@
 //! Credential Manager on Windows) through `keyring`. SQLite only ever holds a secret's name.
 //! Values never appear in `Debug`, logs or error messages.
 
+use std::collections::HashMap;
 use std::fmt;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use storelink_core::AppError;
 use uuid::Uuid;
@@ -35,17 +38,52 @@ impl fmt::Display for Secret {
     }
 }
 
+/// How long a value read from the keychain is reused. Every lookup is a new D-Bus session
+/// with the Secret Service, and after many thousands in one session GNOME Keyring stopped
+/// answering (docs/RELIABILITY.md): a sync reads the same few secrets on every call. Short,
+/// so a secret changed by another process (the CLI) is seen within seconds.
+const REUSE_FOR: Duration = Duration::from_secs(10);
+
+/// Attempts at a keychain call whose D-Bus session failed (busy daemon), and the pause
+/// before each retry.
+const RETRY_PAUSES: [Duration; 2] = [Duration::from_millis(200), Duration::from_millis(1000)];
+
+/// Values read recently, by account (a `None`: known to be absent).
+type Recent = HashMap<String, (Option<Secret>, Instant)>;
+
 /// The keychain, namespaced by a service name (`storelink`).
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Keychain {
     service: String,
+    recent: Arc<Mutex<Recent>>,
+}
+
+impl fmt::Debug for Keychain {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Keychain")
+            .field("service", &self.service)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Keychain {
     pub fn new(service: impl Into<String>) -> Self {
         Keychain {
             service: service.into(),
+            recent: Arc::default(),
         }
+    }
+
+    fn recent(&self) -> std::sync::MutexGuard<'_, Recent> {
+        self.recent
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    fn remember(&self, account: String, value: Option<Secret>) {
+        let mut recent = self.recent();
+        recent.retain(|_, (_, at)| at.elapsed() < REUSE_FOR);
+        recent.insert(account, (value, Instant::now()));
     }
 
     /// The keychain account under which one secret of one system is filed.
@@ -59,32 +97,55 @@ impl Keychain {
             Self::account(system_id, name),
             value.clone(),
         );
+        self.recent().remove(&account);
+        let key = account.clone();
+        let stored = value.clone();
         blocking(move || keyring::Entry::new(&service, &account)?.set_password(value.expose()))
-            .await
+            .await?;
+        self.remember(key, Some(stored));
+        Ok(())
     }
 
     pub async fn get(&self, system_id: Uuid, name: &str) -> Result<Option<Secret>, AppError> {
-        let (service, account) = (self.service.clone(), Self::account(system_id, name));
-        blocking(
-            move || match keyring::Entry::new(&service, &account)?.get_password() {
+        let account = Self::account(system_id, name);
+        if let Some((value, at)) = self.recent().get(&account) {
+            if at.elapsed() < REUSE_FOR {
+                return Ok(value.clone());
+            }
+        }
+        let (service, key) = (self.service.clone(), account.clone());
+        let value = blocking(
+            move || match keyring::Entry::new(&service, &key)?.get_password() {
                 Ok(v) => Ok(Some(Secret(v))),
                 Err(keyring::Error::NoEntry) => Ok(None),
+                Err(e) => Err(e),
+            },
+        )
+        .await?;
+        self.remember(account, value.clone());
+        Ok(value)
+    }
+
+    /// Whether the keychain answers at all (a read of an entry that does not exist, never
+    /// answered from the values read recently).
+    pub async fn check(&self) -> Result<(), AppError> {
+        let (service, account) = (
+            self.service.clone(),
+            Self::account(Uuid::nil(), "reachability-check"),
+        );
+        blocking(
+            move || match keyring::Entry::new(&service, &account)?.get_password() {
+                Ok(_) | Err(keyring::Error::NoEntry) => Ok(()),
                 Err(e) => Err(e),
             },
         )
         .await
     }
 
-    /// Whether the keychain answers at all (a read of an entry that does not exist).
-    pub async fn check(&self) -> Result<(), AppError> {
-        self.get(Uuid::nil(), "reachability-check")
-            .await
-            .map(|_| ())
-    }
-
     /// Removes a secret; removing one that is not there is not an error.
     pub async fn delete(&self, system_id: Uuid, name: &str) -> Result<(), AppError> {
         let (service, account) = (self.service.clone(), Self::account(system_id, name));
+        self.recent().remove(&account);
         blocking(
             move || match keyring::Entry::new(&service, &account)?.delete_credential() {
                 Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
@@ -95,13 +156,26 @@ impl Keychain {
     }
 }
 
+/// Runs a keychain call off the async threads, retrying a failed D-Bus session twice (a
+/// busy Secret Service refuses new sessions for a moment).
 async fn blocking<T: Send + 'static>(
-    f: impl FnOnce() -> Result<T, keyring::Error> + Send + 'static,
+    f: impl Fn() -> Result<T, keyring::Error> + Send + Sync + 'static,
 ) -> Result<T, AppError> {
-    tokio::task::spawn_blocking(f)
-        .await
-        .map_err(|e| AppError::internal(format!("keychain task failed: {e}")))?
-        .map_err(keychain_error)
+    let f = Arc::new(f);
+    let mut pauses = RETRY_PAUSES.iter();
+    loop {
+        let call = Arc::clone(&f);
+        let result = tokio::task::spawn_blocking(move || call())
+            .await
+            .map_err(|e| AppError::internal(format!("keychain task failed: {e}")))?;
+        match (result, pauses.next()) {
+            (Err(keyring::Error::PlatformFailure(e)), Some(pause)) => {
+                tracing::warn!(error = %e, "keychain call failed; trying again");
+                tokio::time::sleep(*pause).await;
+            }
+            (result, _) => return result.map_err(keychain_error),
+        }
+    }
 }
 
 /// Turns a keychain failure into a message that says what to do. keyring's own errors
