@@ -20,18 +20,13 @@ use storelink_service::Services;
 use storelink_store::DB_FILE_NAME;
 
 use common::host;
-use support::{dump, fingerprint, open_read_only, overwrite_page, root_page};
+use support::{dump, fill_users, fingerprint, open_read_only, overwrite_page, root_page};
 
 /// A damaged copy of a database: refused at open with what to do, and never written to.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_damaged_database_is_refused_at_open_and_left_untouched() {
     let h = host().await;
-    for i in 0..40 {
-        h.services
-            .add_user(&h.admin, &format!("clerk{i}"), "Passw0rd-long", "staff")
-            .await
-            .expect("user");
-    }
+    fill_users(&h).await;
     let (page, page_size) = root_page(h.services.db().pool(), "users").await;
     sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
         .execute(h.services.db().pool())
@@ -76,12 +71,7 @@ async fn a_damaged_database_is_refused_at_open_and_left_untouched() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_backup_of_a_damaged_database_is_refused_and_a_restore_recovers() {
     let h = host().await;
-    for i in 0..40 {
-        h.services
-            .add_user(&h.admin, &format!("clerk{i}"), "Passw0rd-long", "staff")
-            .await
-            .expect("user");
-    }
+    fill_users(&h).await;
     let good = h.services.run_backup(&h.admin).await.expect("backup");
     let pool = h.services.db().pool().clone();
     let (page, page_size) = root_page(&pool, "users").await;

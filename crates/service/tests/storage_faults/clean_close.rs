@@ -7,7 +7,7 @@ use storelink_core::AppError;
 use storelink_service::Services;
 use storelink_store::{OpenCheck, DB_FILE_NAME};
 
-use super::support::{overwrite_page, root_page};
+use super::support::{fill_users, overwrite_page, root_page};
 use crate::common::host;
 
 const NOTE: &str = "storelink.db.verified";
@@ -42,12 +42,7 @@ async fn a_clean_close_spares_the_next_open_its_full_check_once() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_file_damaged_after_its_clean_close_is_still_refused() {
     let h = host().await;
-    for i in 0..40 {
-        h.services
-            .add_user(&h.admin, &format!("clerk{i}"), "Passw0rd-long", "staff")
-            .await
-            .expect("user");
-    }
+    fill_users(&h).await;
     let (page, page_size) = root_page(h.services.db().pool(), "users").await;
     assert!(h.services.close_verified().await.expect("healthy"));
     let path = h.dir.path().join(DB_FILE_NAME);

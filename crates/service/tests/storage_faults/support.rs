@@ -128,3 +128,13 @@ pub fn fingerprint(dir: &Path) -> Vec<(String, usize, u64)> {
     files.sort();
     files
 }
+
+/// Forty more staff accounts, so the `users` table spans pages a test can damage.
+pub async fn fill_users(h: &crate::common::Host) {
+    for i in 0..40 {
+        h.services
+            .add_user(&h.admin, &format!("clerk{i}"), "Passw0rd-long", "staff")
+            .await
+            .expect("user");
+    }
+}
