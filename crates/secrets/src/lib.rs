@@ -113,15 +113,7 @@ impl Keychain {
                 return Ok(value.clone());
             }
         }
-        let (service, key) = (self.service.clone(), account.clone());
-        let value = blocking(
-            move || match keyring::Entry::new(&service, &key)?.get_password() {
-                Ok(v) => Ok(Some(Secret(v))),
-                Err(keyring::Error::NoEntry) => Ok(None),
-                Err(e) => Err(e),
-            },
-        )
-        .await?;
+        let value = self.read(account.clone()).await?;
         self.remember(account, value.clone());
         Ok(value)
     }
@@ -129,13 +121,18 @@ impl Keychain {
     /// Whether the keychain answers at all (a read of an entry that does not exist, never
     /// answered from the values read recently).
     pub async fn check(&self) -> Result<(), AppError> {
-        let (service, account) = (
-            self.service.clone(),
-            Self::account(Uuid::nil(), "reachability-check"),
-        );
+        self.read(Self::account(Uuid::nil(), "reachability-check"))
+            .await
+            .map(|_| ())
+    }
+
+    /// One read from the keychain itself (`None`: no such entry).
+    async fn read(&self, account: String) -> Result<Option<Secret>, AppError> {
+        let service = self.service.clone();
         blocking(
             move || match keyring::Entry::new(&service, &account)?.get_password() {
-                Ok(_) | Err(keyring::Error::NoEntry) => Ok(()),
+                Ok(v) => Ok(Some(Secret(v))),
+                Err(keyring::Error::NoEntry) => Ok(None),
                 Err(e) => Err(e),
             },
         )
