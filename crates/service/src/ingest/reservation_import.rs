@@ -118,7 +118,16 @@ impl Services {
         let sheet =
             tokio::task::spawn_blocking(move || sheet::read(format, &bytes, MAX_IMPORT_ROWS))
                 .await
-                .map_err(AppError::internal)??;
+                // calamine 0.31 panics on some damaged workbooks (a shared-string index
+                // past the table, found by fuzz_import): the file is refused like any other
+                // unreadable one.
+                .map_err(|e| {
+                    if e.is_panic() {
+                        sheet::unreadable("the workbook is damaged and cannot be read")
+                    } else {
+                        AppError::internal(e)
+                    }
+                })??;
         let columns = Columns::from_header(&sheet.header)?;
         let offset = offset_of(&system);
         let mut report = ImportReport {

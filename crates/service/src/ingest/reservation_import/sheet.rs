@@ -85,7 +85,7 @@ impl Format {
     }
 }
 
-fn unreadable(message: impl Into<String>) -> AppError {
+pub(super) fn unreadable(message: impl Into<String>) -> AppError {
     AppError::field(
         "file",
         Rule::Format {
