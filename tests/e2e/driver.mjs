@@ -1,9 +1,49 @@
 // WebDriver helpers shared by the e2e specs: elements are found by data-testid, inputs are
 // filled the way typing reaches React, and disappearance is counted in the page.
 
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+
 export const TIMEOUT = 15_000;
 
+/** Where screenshots go (tests/e2e/artifacts from scripts/e2e.sh; not committed). */
+export const SHOT_DIR = process.env.E2E_SCREENSHOT_DIR;
+
 export const sel = (testid) => `[data-testid="${testid}"]`;
+
+/**
+ * Clicks an element once it has stopped moving. WebDriver clicks the centre it measured; a
+ * button still sliding (a form's error line collapsing above it) takes the click elsewhere.
+ */
+export async function clickWhenSteady(el, what) {
+  await el.waitForClickable({ timeout: TIMEOUT, timeoutMsg: `${what} not clickable` });
+  await el.waitForStable({ timeout: TIMEOUT, timeoutMsg: `${what} still moving` });
+  await el.click();
+}
+
+/**
+ * Saves a screenshot of the window as `name`.png in SHOT_DIR (nothing without it).
+ * WebKitWebDriver takes it after the page's next paint; a page at rest without compositing
+ * (WebKit's mode when there is no GPU) paints nothing more, so the screenshot would wait for
+ * ever. The page therefore repaints one 1-pixel, 1–2 %-grey square for ~60 frames meanwhile.
+ */
+export async function saveScreenshot(browser, name) {
+  if (!SHOT_DIR || !browser) return;
+  mkdirSync(SHOT_DIR, { recursive: true });
+  await browser.execute(() => {
+    const dot = document.body.appendChild(document.createElement("div"));
+    dot.style.cssText =
+      "position:fixed;left:0;top:0;width:1px;height:1px;pointer-events:none;z-index:2147483647";
+    let frame = 0;
+    const repaint = () => {
+      dot.style.background = frame % 2 ? "rgba(0,0,0,0.01)" : "rgba(0,0,0,0.02)";
+      if (++frame < 60) requestAnimationFrame(repaint);
+      else dot.remove();
+    };
+    requestAnimationFrame(repaint);
+  });
+  await browser.saveScreenshot(path.join(SHOT_DIR, `${name}.png`));
+}
 
 /** Stale-element errors: React replaced the node between finding it and using it. */
 const isStale = (err) => /stale element/i.test(String(err?.message ?? err));
@@ -33,9 +73,7 @@ export function driver(getBrowser) {
 
   function click(testid) {
     return retryStale(async () => {
-      const el = await find(testid);
-      await el.waitForClickable({ timeout: TIMEOUT, timeoutMsg: `${testid} not clickable` });
-      await el.click();
+      await clickWhenSteady(await find(testid), testid);
     });
   }
 

@@ -11,19 +11,17 @@
 //   STORELINK_APP        path of the desktop binary (tauri-driver launches it)
 //   STORELINK_DATA_DIR   the data dir the app was started with (fresh, or shared with systems.test.mjs)
 //   E2E_SCREENSHOT_DIR   optional: where to save screenshots
+//   E2E_LOG_LEVEL        optional: webdriverio log level ("info" logs every command)
 //
 // Needs 127.0.0.1:18765 free.
 // Run: node --test settings.test.mjs   (with tauri-driver already listening on port 4444)
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { mkdirSync } from "node:fs";
-import path from "node:path";
 import { remote } from "webdriverio";
-import { driver, sel, TIMEOUT } from "./driver.mjs";
+import { driver, saveScreenshot, sel, TIMEOUT } from "./driver.mjs";
 
 const APP = process.env.STORELINK_APP;
 const DATA_DIR = process.env.STORELINK_DATA_DIR;
-const SHOT_DIR = process.env.E2E_SCREENSHOT_DIR;
 
 /** The same administrator systems.test.mjs creates. */
 const ADMIN = { username: "admin", password: "Adm1n-pass!" };
@@ -72,10 +70,8 @@ async function setSwitch(testid, on) {
   });
 }
 
-async function screenshot(name) {
-  if (!SHOT_DIR || !browser) return;
-  mkdirSync(SHOT_DIR, { recursive: true });
-  await browser.saveScreenshot(path.join(SHOT_DIR, `${name}.png`));
+function screenshot(name) {
+  return saveScreenshot(browser, name);
 }
 
 /** Waits for the tokens table to have loaded (its spinner gone). */
@@ -148,7 +144,7 @@ describe("Storelink settings: API tokens and listener", () => {
     browser = await remote({
       hostname: "127.0.0.1",
       port: 4444,
-      logLevel: "warn",
+      logLevel: process.env.E2E_LOG_LEVEL ?? "warn",
       connectionRetryCount: 0,
       capabilities: { "tauri:options": { application: APP } },
     });

@@ -6,21 +6,19 @@
 //   STORELINK_DATA_DIR   the fresh, empty data dir the app was started with
 //   STORELINK_CLI        path of the headless `storelink` binary
 //   E2E_SCREENSHOT_DIR   optional: where to save screenshots
+//   E2E_LOG_LEVEL        optional: webdriverio log level ("info" logs every command)
 //
 // Run: node --test systems.test.mjs   (with tauri-driver already listening on port 4444)
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { mkdirSync } from "node:fs";
 import http from "node:http";
-import path from "node:path";
 import { remote } from "webdriverio";
-import { driver, sel, TIMEOUT } from "./driver.mjs";
+import { driver, saveScreenshot, sel, TIMEOUT } from "./driver.mjs";
 
 const APP = process.env.STORELINK_APP;
 const DATA_DIR = process.env.STORELINK_DATA_DIR;
 const CLI = process.env.STORELINK_CLI;
-const SHOT_DIR = process.env.E2E_SCREENSHOT_DIR;
 
 const SYSTEM = "美团POS系统";
 const API_KEY = "e2e-secret-key-123";
@@ -52,10 +50,8 @@ async function fieldErrors(testid) {
   }, testid);
 }
 
-async function screenshot(name) {
-  if (!SHOT_DIR || !browser) return;
-  mkdirSync(SHOT_DIR, { recursive: true });
-  await browser.saveScreenshot(path.join(SHOT_DIR, `${name}.png`));
+function screenshot(name) {
+  return saveScreenshot(browser, name);
 }
 
 /** Managers land on the dashboard, floor managers on the front-desk board: go to Systems. */
@@ -123,7 +119,7 @@ describe("Storelink systems management", () => {
     browser = await remote({
       hostname: "127.0.0.1",
       port: 4444,
-      logLevel: "warn",
+      logLevel: process.env.E2E_LOG_LEVEL ?? "warn",
       connectionRetryCount: 0,
       capabilities: { "tauri:options": { application: APP } },
     });

@@ -7,6 +7,7 @@ import { after, before, describe } from "node:test";
 import assert from "node:assert/strict";
 import { ADMIN, journey, LONG, requireEnv } from "./support.mjs";
 import { closedPort } from "./outside.mjs";
+import { clickWhenSteady } from "../driver.mjs";
 
 const SYSTEM = "失联会员J3";
 /** antd's error red (#ff4d4f), the card's top border when it is in danger. */
@@ -112,7 +113,7 @@ describe("Journey 3: a failed sync raises a notification and a red card", () => 
       );
       item.setAttribute("data-e2e-pick", "failed-notice");
     });
-    await (await j.browser.$('[data-e2e-pick="failed-notice"]')).click();
+    await clickWhenSteady(await j.browser.$('[data-e2e-pick="failed-notice"]'), "the failed-sync notice");
     await j.find("sync-tasks-page");
     await j.until(
       "the failed task's status",

@@ -8,17 +8,15 @@
 //   STORELINK_CLI        the headless `storelink` binary (simulators, CLI cross-checks)
 //   STORELINK_DATA_DIR   the data folder shared by every spec of the run
 //   E2E_SCREENSHOT_DIR   where screenshots go (tests/e2e/artifacts; not committed)
+//   E2E_LOG_LEVEL        optional: webdriverio log level ("info" logs every command)
 import { it } from "node:test";
 import assert from "node:assert/strict";
-import { mkdirSync } from "node:fs";
-import path from "node:path";
 import { remote } from "webdriverio";
-import { driver, sel, TIMEOUT } from "../driver.mjs";
+import { clickWhenSteady, driver, saveScreenshot, sel, TIMEOUT } from "../driver.mjs";
 
 export const APP = process.env.STORELINK_APP;
 export const CLI = process.env.STORELINK_CLI;
 export const DATA_DIR = process.env.STORELINK_DATA_DIR;
-export const SHOT_DIR = process.env.E2E_SCREENSHOT_DIR;
 
 /** The administrator systems.test.mjs creates (or the first journey run alone creates). */
 export const ADMIN = { username: "admin", password: "Adm1n-pass!" };
@@ -48,7 +46,7 @@ export function journey(tag) {
     browser = await remote({
       hostname: "127.0.0.1",
       port: 4444,
-      logLevel: "warn",
+      logLevel: process.env.E2E_LOG_LEVEL ?? "warn",
       connectionRetryCount: 0,
       capabilities: { "tauri:options": { application: APP } },
     });
@@ -60,10 +58,8 @@ export function journey(tag) {
     browser = undefined;
   }
 
-  async function screenshot(name) {
-    if (!SHOT_DIR || !browser) return;
-    mkdirSync(SHOT_DIR, { recursive: true });
-    await browser.saveScreenshot(path.join(SHOT_DIR, `${name}.png`));
+  function screenshot(name) {
+    return saveScreenshot(browser, name);
   }
 
   /**
@@ -179,8 +175,7 @@ export function journey(tag) {
     );
     // The dropdown opens with an animation: click once the option can take the click.
     const option = await browser.$(`[data-e2e-pick="${mark}"]`);
-    await option.waitForClickable({ timeout: TIMEOUT, timeoutMsg: `option ${label} not clickable` });
-    await option.click();
+    await clickWhenSteady(option, `option ${label}`);
     await until(`${testid} showing ${label}`, () =>
       browser.execute(
         (s, text) =>
@@ -211,8 +206,7 @@ export function journey(tag) {
       ),
     );
     const label = await browser.$(`[data-e2e-pick="${mark}"]`);
-    await label.waitForClickable({ timeout: TIMEOUT, timeoutMsg: `radio ${testid} not clickable` });
-    await label.click();
+    await clickWhenSteady(label, `radio ${testid}`);
     await until(`${testid} checked`, () =>
       browser.execute((s) => document.querySelector(s)?.checked === true, sel(testid)),
     );
