@@ -12,6 +12,7 @@ pub mod startup;
 mod state;
 mod tray;
 pub mod tray_state;
+mod webview_tuning;
 
 use specta_typescript::Typescript;
 use storelink_core::conflict::ConflictStatus;
@@ -147,6 +148,7 @@ pub fn export_bindings(path: &std::path::Path) -> Result<(), String> {
 }
 
 pub fn run() {
+    webview_tuning::choose_compositing();
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("STORELINK_LOG")
