@@ -5,6 +5,7 @@
 
 use std::sync::atomic::{AtomicBool, Ordering};
 
+use storelink_service::desktop::NotificationPrefs;
 use tauri::{AppHandle, Manager, Runtime, Window, WindowEvent, Wry};
 use tauri_plugin_window_state::{AppHandleExt, StateFlags};
 
@@ -62,10 +63,11 @@ fn session_bus_reachable() -> bool {
     true
 }
 
-/// After the [`AppState`] is managed: notifications, then the tray icon.
-pub fn setup(app: &AppHandle<Wry>) {
+/// After the [`AppState`] is managed: notifications (with the preferences as saved), then
+/// the tray icon.
+pub fn setup(app: &AppHandle<Wry>, prefs: NotificationPrefs) {
     app.manage(CloseBehaviour::default());
-    crate::notify::start(app, Box::new(OsPresenter::new(app)));
+    crate::notify::start(app, Box::new(OsPresenter::new(app)), prefs);
     match crate::tray::create(app) {
         Ok(()) => {
             if let Some(close) = app.try_state::<CloseBehaviour>() {

@@ -180,19 +180,29 @@ impl Notifier {
     }
 }
 
-/// Manages the notifier (preferences as saved) and starts turning events into
-/// notifications. Called once at start, after the [`AppState`].
-pub fn start<R: Runtime>(app: &AppHandle<R>, presenter: Box<dyn Presenter>) {
+/// The saved notification preferences, or the defaults when there is no data or they
+/// cannot be read. Awaited before [`start`], off the main thread: that thread serves the
+/// page its files at start-up, and a read waiting there delays the window's first page.
+pub async fn saved_prefs<R: Runtime>(app: &AppHandle<R>) -> NotificationPrefs {
     let services = app.state::<AppState>().services().ok().cloned();
-    let prefs = match &services {
-        Some(s) => tauri::async_runtime::block_on(s.notification_prefs()).unwrap_or_else(|e| {
-            tracing::warn!(error = %e, "cannot read the notification preferences; using the defaults");
-            NotificationPrefs::default()
-        }),
-        None => NotificationPrefs::default(),
-    };
-    app.manage(Notifier::new(presenter, prefs));
     let Some(services) = services else {
+        return NotificationPrefs::default();
+    };
+    services.notification_prefs().await.unwrap_or_else(|e| {
+        tracing::warn!(error = %e, "cannot read the notification preferences; using the defaults");
+        NotificationPrefs::default()
+    })
+}
+
+/// Manages the notifier with `prefs` (as saved: [`saved_prefs`]) and starts turning events
+/// into notifications. Called once at start, after the [`AppState`].
+pub fn start<R: Runtime>(
+    app: &AppHandle<R>,
+    presenter: Box<dyn Presenter>,
+    prefs: NotificationPrefs,
+) {
+    app.manage(Notifier::new(presenter, prefs));
+    let Ok(services) = app.state::<AppState>().services().cloned() else {
         return;
     };
     let mut events = services.subscribe();

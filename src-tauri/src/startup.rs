@@ -52,9 +52,11 @@ pub fn open_in_background(app: &AppHandle<Wry>, data_dir: PathBuf, opened: watch
         state.start_listener_if_enabled().await;
         app.manage(state);
         crate::live::forward(&app);
+        // Read here, not on the main thread (see notify::saved_prefs).
+        let prefs = crate::notify::saved_prefs(&app).await;
         let handle = app.clone();
         let scheduled = app.run_on_main_thread(move || {
-            crate::desktop::setup(&handle);
+            crate::desktop::setup(&handle, prefs);
             let _ = opened.send(true);
         });
         if let Err(e) = scheduled {

@@ -57,8 +57,10 @@ impl Notifying {
         let shown = Shown::default();
         let presenter = shown.clone();
         // What the app's setup does, with the OS notifications replaced.
-        let desktop =
-            Desktop::open_with(move |app| notify::start(app.handle(), Box::new(presenter)));
+        let desktop = Desktop::open_with(move |app| {
+            let prefs = tauri::async_runtime::block_on(notify::saved_prefs(app.handle()));
+            notify::start(app.handle(), Box::new(presenter), prefs)
+        });
         Notifying { desktop, shown }
     }
 }

@@ -55,7 +55,10 @@ fn block<T>(f: impl std::future::Future<Output = T>) -> T {
 
 #[test]
 fn every_role_against_every_desktop_command() {
-    let d = Desktop::open_with(|app| notify::start(app.handle(), Box::new(Quiet)));
+    let d = Desktop::open_with(|app| {
+        let prefs = block(notify::saved_prefs(app.handle()));
+        notify::start(app.handle(), Box::new(Quiet), prefs)
+    });
     d.ok(
         "create_first_admin",
         json!({"username": "admin", "password": "Adm1n-pass!"}),
