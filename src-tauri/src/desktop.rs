@@ -21,12 +21,39 @@ fn remembered() -> StateFlags {
     StateFlags::all() - StateFlags::VISIBLE
 }
 
-/// Whether closing the window hides it (a tray icon exists to bring it back) and whether
-/// the app is quitting (then closing really closes).
+/// Whether closing the window hides it (a tray icon exists to bring it back), whether it
+/// has been hidden so, and whether the app is quitting (then closing really closes).
 #[derive(Default)]
 struct CloseBehaviour {
     to_tray: AtomicBool,
+    hidden_to_tray: AtomicBool,
     quitting: AtomicBool,
+}
+
+/// How long the window may stay hidden at start (tauri.conf.json has it hidden) waiting
+/// for the page to show it once rendered (ui/src/main.tsx). Without compositing (no GPU),
+/// a window shown before its page has drawn made WebKit's main thread wait ~500 ms for
+/// the first frame in one launch of five (docs/BENCHMARKS.md, "Cold start"). Past the
+/// deadline the window is shown anyway, so a page that fails to start is still seen.
+const PAGE_SHOWS_WINDOW_WITHIN: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// Shows the main window at the deadline unless the page has shown it, or the person has
+/// since put it away in the tray.
+pub fn show_window_if_the_page_does_not(app: &AppHandle<Wry>) {
+    let app = app.clone();
+    tauri::async_runtime::spawn(async move {
+        tokio::time::sleep(PAGE_SHOWS_WINDOW_WITHIN).await;
+        let Some(window) = app.get_webview_window(MAIN_WINDOW) else {
+            return;
+        };
+        let put_away = app
+            .try_state::<CloseBehaviour>()
+            .is_some_and(|c| c.hidden_to_tray.load(Ordering::SeqCst));
+        if !put_away && !window.is_visible().unwrap_or(true) {
+            tracing::warn!("the page did not show the window in time; showing it");
+            show_main_window(&app);
+        }
+    });
 }
 
 /// The plugins and the window handler, on the app's builder. Single instance comes first,
@@ -93,6 +120,9 @@ fn on_window_event<R: Runtime>(window: &Window<R>, event: &WindowEvent) {
     }
     api.prevent_close();
     save_window_state(app);
+    if let Some(close) = app.try_state::<CloseBehaviour>() {
+        close.hidden_to_tray.store(true, Ordering::SeqCst);
+    }
     if let Err(e) = window.hide() {
         tracing::warn!(error = %e, "cannot hide the window");
     }

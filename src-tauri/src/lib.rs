@@ -168,6 +168,7 @@ pub fn run() {
             tracing::info!(data_dir = %data_dir.display(), "starting");
             // Not here: the page loads on this thread meanwhile (see startup.rs).
             startup::open_in_background(app.handle(), data_dir, opened);
+            desktop::show_window_if_the_page_does_not(app.handle());
             Ok(())
         })
         .build(tauri::generate_context!());

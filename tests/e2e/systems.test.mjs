@@ -134,6 +134,11 @@ describe("Storelink systems management", () => {
   });
 
   step("1. first run creates the admin and lands on the dashboard", async () => {
+    // The window starts hidden; the page shows it once rendered.
+    await browser.waitUntil(
+      async () => (await browser.execute(() => document.visibilityState)) === "visible",
+      { timeout: TIMEOUT, timeoutMsg: "the window was never shown" },
+    );
     await fill("admin-username", ADMIN.username);
     await fill("admin-password", ADMIN.password);
     await fill("admin-password-confirm", ADMIN.password);
