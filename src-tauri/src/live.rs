@@ -20,6 +20,27 @@ pub enum LiveUpdate {
     /// Events came faster than they were passed on and `missed` were dropped: refresh
     /// everything on screen.
     Missed { missed: u64 },
+    /// The database file, checked whole in the background after an unclean stop, was found
+    /// damaged: nothing was written to it, and every command now answers with the refusal
+    /// and its remedy, which the window should show instead of the page.
+    DataRefused,
+}
+
+/// Tells the window when the background whole-file check of the database (see
+/// `Db::open_checking_in_background`) finds the file damaged.
+pub fn announce_a_failed_check<R: Runtime>(app: &AppHandle<R>) {
+    let Ok(services) = app.state::<AppState>().services().cloned() else {
+        return;
+    };
+    let app = app.clone();
+    tauri::async_runtime::spawn(async move {
+        if services.db().checked().await.is_ok() {
+            return;
+        }
+        if let Err(e) = LiveUpdate::DataRefused.emit(&app) {
+            tracing::warn!(error = %e, "cannot tell the window the database was refused");
+        }
+    });
 }
 
 /// Passes every domain event to the window until the services are gone. Nothing is sent

@@ -7,7 +7,10 @@
 //!
 //! Quitting closes the data with a full check, so that the next start, finding the file as
 //! it was left, can skip its own (`storelink_store::Db::close_verified`): that check was
-//! still most of the time to the sign-in form on a large file.
+//! still most of the time to the sign-in form on a large file. After a crash or a kill there
+//! is no such note: the check then runs in the background while reads are served and
+//! writes wait for it (`Db::open_checking_in_background`), and a damaged file is announced
+//! to the window (`live::announce_a_failed_check`).
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -52,6 +55,7 @@ pub fn open_in_background(app: &AppHandle<Wry>, data_dir: PathBuf, opened: watch
         state.start_listener_if_enabled().await;
         app.manage(state);
         crate::live::forward(&app);
+        crate::live::announce_a_failed_check(&app);
         // Read here, not on the main thread (see notify::saved_prefs).
         let prefs = crate::notify::saved_prefs(&app).await;
         let handle = app.clone();

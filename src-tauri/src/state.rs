@@ -18,9 +18,11 @@ pub struct AppState {
 
 impl AppState {
     /// A database that is refused at start does not stop the window: every command answers
-    /// with the reason and the remedy, which the UI shows.
+    /// with the reason and the remedy, which the UI shows. After an unclean stop the file
+    /// is checked whole in the background: the sign-in form and reads do not wait for it,
+    /// writes (syncs, the listener's ingest, a sign-in's note) do.
     pub async fn open(data_dir: &Path) -> AppState {
-        let services = Services::open(data_dir).await;
+        let services = Services::open_checking_in_background(data_dir).await;
         if let Err(e) = &services {
             tracing::error!(error = %e, "storelink could not open its data");
         }

@@ -697,7 +697,13 @@ export type LiveUpdate =
  *  Events came faster than they were passed on and `missed` were dropped: refresh
  *  everything on screen.
  */
-{ type: "missed"; missed: number };
+{ type: "missed"; missed: number } | 
+/**
+ *  The database file, checked whole in the background after an unclean stop, was found
+ *  damaged: nothing was written to it, and every command now answers with the refusal
+ *  and its remedy, which the window should show instead of the page.
+ */
+{ type: "data_refused" };
 
 export type MappingPreview = {
 	stream: string,

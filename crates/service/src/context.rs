@@ -51,19 +51,35 @@ pub struct AppStatus {
     pub version: String,
 }
 
+/// The database's path in `data_dir`, creating the folder.
+fn database_in(data_dir: &Path) -> Result<std::path::PathBuf, AppError> {
+    std::fs::create_dir_all(data_dir).map_err(|e| AppError::DatabaseRefused {
+        message: format!(
+            "the data folder {} cannot be created: {e}",
+            data_dir.display()
+        ),
+        remedy: "choose a data folder this user can write to (--data-dir or STORELINK_DATA_DIR)"
+            .into(),
+    })?;
+    Ok(data_dir.join(DB_FILE_NAME))
+}
+
 impl Services {
     /// Opens the data folder (creating it), its database, and the keychain namespace.
     pub async fn open(data_dir: &Path) -> Result<Services, AppError> {
-        std::fs::create_dir_all(data_dir).map_err(|e| AppError::DatabaseRefused {
-            message: format!(
-                "the data folder {} cannot be created: {e}",
-                data_dir.display()
-            ),
-            remedy:
-                "choose a data folder this user can write to (--data-dir or STORELINK_DATA_DIR)"
-                    .into(),
-        })?;
-        let db = Db::open(&data_dir.join(DB_FILE_NAME)).await?;
+        let db = Db::open(&database_in(data_dir)?).await?;
+        Ok(Self::with_db(data_dir, db))
+    }
+
+    /// Like [`Services::open`], but a whole-file check of the database runs in the
+    /// background while reads are served; writes wait for it
+    /// (`Db::open_checking_in_background`). For the desktop's start-up.
+    pub async fn open_checking_in_background(data_dir: &Path) -> Result<Services, AppError> {
+        let db = Db::open_checking_in_background(&database_in(data_dir)?).await?;
+        Ok(Self::with_db(data_dir, db))
+    }
+
+    fn with_db(data_dir: &Path, db: Db) -> Services {
         let (events, _) = broadcast::channel(1024);
         let keychain = Keychain::new(KEYCHAIN_SERVICE);
         let engine = Arc::new(
@@ -72,7 +88,7 @@ impl Services {
         );
         crate::health::forward_alerts(&engine, events.clone());
         crate::sync::forward_progress(&engine, events.clone());
-        Ok(Services {
+        Services {
             engine,
             batch: BatchWriter::start(db.clone()),
             db,
@@ -82,7 +98,7 @@ impl Services {
             events,
             tokens_cache: Arc::new(TtlCache::new()),
             systems_cache: Arc::new(TtlCache::new()),
-        })
+        }
     }
 
     /// Shortens the connection-test timeout (tests of slow endpoints).

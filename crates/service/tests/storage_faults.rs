@@ -22,9 +22,9 @@ use storelink_store::DB_FILE_NAME;
 use common::host;
 use support::{dump, fill_users, fingerprint, open_read_only, overwrite_page, root_page};
 
-/// A damaged copy of a database: refused at open with what to do, and never written to.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_damaged_database_is_refused_at_open_and_left_untouched() {
+/// A copy of a database with one page of `users` overwritten, in a folder of its own,
+/// and the fingerprint of that folder.
+async fn damaged_copy() -> (tempfile::TempDir, Vec<(String, usize, u64)>) {
     let h = host().await;
     fill_users(&h).await;
     let (page, page_size) = root_page(h.services.db().pool(), "users").await;
@@ -38,9 +38,12 @@ async fn a_damaged_database_is_refused_at_open_and_left_untouched() {
     std::fs::copy(h.dir.path().join(DB_FILE_NAME), &copy).expect("copy");
     overwrite_page(&copy, page, page_size);
     let before = fingerprint(copy_dir.path());
+    (copy_dir, before)
+}
 
-    let refused = Services::open(copy_dir.path()).await.expect_err("refused");
-    let AppError::DatabaseRefused { message, remedy } = &refused else {
+/// The refusal of a damaged file says what happened and what to do.
+fn assert_refused_with_remedy(refused: &AppError) {
+    let AppError::DatabaseRefused { message, remedy } = refused else {
         panic!("expected a refusal, got {refused:?}");
     };
     assert!(
@@ -52,18 +55,67 @@ async fn a_damaged_database_is_refused_at_open_and_left_untouched() {
         remedy.contains("backups"),
         "says where the backups are: {remedy}"
     );
-    // The file is byte for byte as it was. Opening a WAL database read-only makes SQLite
-    // create its shared-memory index (`-shm`) and an empty `-wal`; neither holds a write.
-    let after = fingerprint(copy_dir.path());
+}
+
+/// The file is byte for byte as it was. Opening a WAL database read-only makes SQLite
+/// create its shared-memory index (`-shm`) and an empty `-wal`; neither holds a write.
+fn assert_untouched(dir: &std::path::Path, before: &[(String, usize, u64)]) {
+    let after = fingerprint(dir);
     let db = |list: &[(String, usize, u64)]| list.iter().find(|f| f.0 == DB_FILE_NAME).cloned();
-    assert_eq!(db(&before), db(&after), "the database file was not written");
+    assert_eq!(db(before), db(&after), "the database file was not written");
     for (name, len, _) in &after {
         assert!(
             name == DB_FILE_NAME || name.ends_with("-shm") || (name.ends_with("-wal") && *len == 0),
             "{name} ({len} bytes) appeared beside the damaged file"
         );
     }
+}
+
+/// A damaged copy of a database: refused at open with what to do, and never written to.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_damaged_database_is_refused_at_open_and_left_untouched() {
+    let (copy_dir, before) = damaged_copy().await;
+    let refused = Services::open(copy_dir.path()).await.expect_err("refused");
+    assert_refused_with_remedy(&refused);
+    assert_untouched(copy_dir.path(), &before);
     eprintln!("damaged at open: {refused}");
+}
+
+/// The desktop's way of opening after an unclean stop checks the whole file in the
+/// background: the same damaged copy opens, but the check's verdict is the same refusal,
+/// every write (a sign-in's note, a first account) and every later read answers with it,
+/// and the file is never written to.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_damaged_database_checked_in_the_background_refuses_every_write_and_is_left_untouched() {
+    let (copy_dir, before) = damaged_copy().await;
+    let services = Services::open_checking_in_background(copy_dir.path())
+        .await
+        .expect("the schema is readable, so it opens while the whole file is checked");
+    assert_eq!(
+        services.opened_check(),
+        storelink_store::OpenCheck::CheckingWholeInBackground
+    );
+    let verdict = services.db().checked().await.expect_err("found damaged");
+    assert_refused_with_remedy(&verdict);
+    assert!(!services.db().is_checked());
+    let status = services
+        .status(None)
+        .await
+        .expect_err("reads refused after the verdict");
+    assert_eq!(status, verdict);
+    let write = services
+        .create_first_admin("second", "Adm1n-pass!")
+        .await
+        .expect_err("writes refused");
+    assert_eq!(write, verdict);
+    let login = services
+        .login("admin", "Adm1n-pass!")
+        .await
+        .expect_err("no sign-in on a damaged file");
+    assert_eq!(login, verdict);
+    services.close().await;
+    assert_untouched(copy_dir.path(), &before);
+    eprintln!("damaged, checked in the background: {verdict}");
 }
 
 /// The database is damaged under the running app: a backup of it is refused (and leaves no

@@ -11,6 +11,7 @@ use sqlx::sqlite::{
 };
 use sqlx::{Row, Sqlite};
 use storelink_core::AppError;
+use tokio::sync::watch;
 
 use crate::error::db_error;
 
@@ -24,6 +25,19 @@ pub struct Db {
     pool: SqlitePool,
     path: PathBuf,
     opened: OpenCheck,
+    integrity: watch::Receiver<Integrity>,
+    /// Read-only connections that serve reads while the whole-file check runs, so nothing
+    /// can write through a read before the file is known healthy.
+    readers_while_checking: Option<SqlitePool>,
+}
+
+/// Whether the whole file is known healthy.
+#[derive(Debug, Clone)]
+enum Integrity {
+    /// The whole-file check is running: reads are served read-only, writes wait.
+    Checking,
+    Healthy,
+    Damaged(AppError),
 }
 
 /// How much of the file was checked when it was opened.
@@ -33,6 +47,9 @@ pub enum OpenCheck {
     NewFile,
     /// Checked whole (`PRAGMA quick_check`) before anything wrote to it.
     CheckedWhole,
+    /// Being checked whole while reads go on; writes wait for the check (see
+    /// [`Db::open_checking_in_background`]).
+    CheckingWholeInBackground,
     /// Checked whole at the last clean close and untouched since (see `clean_close`).
     VerifiedAtLastClose,
 }
@@ -49,15 +66,85 @@ impl Db {
     /// An unreadable or corrupt file, or one written by a newer Storelink, is refused
     /// before anything writes to it.
     pub async fn open(path: &Path) -> Result<Db, AppError> {
-        let opened = if !path.exists() {
-            OpenCheck::NewFile
-        } else if crate::clean_close::take_note(path) {
+        Self::open_with(path, WholeCheck::First).await
+    }
+
+    /// Like [`Db::open`], but when the whole file must be checked (after a crash, a kill or
+    /// another program's write) the check runs in the background instead of first: reads
+    /// are served at once from read-only connections, and every write waits until the file
+    /// is found healthy, or fails with the refusal [`Db::open`] would have given. A file
+    /// whose schema must change first is still checked before opening. The desktop opens
+    /// this way: the whole-file check (about a second on a large file) then overlaps the
+    /// sign-in instead of delaying the sign-in form.
+    pub async fn open_checking_in_background(path: &Path) -> Result<Db, AppError> {
+        Self::open_with(path, WholeCheck::InBackground).await
+    }
+
+    async fn open_with(path: &Path, whole_check: WholeCheck) -> Result<Db, AppError> {
+        if !path.exists() {
+            return Self::open_pool(path, OpenCheck::NewFile).await;
+        }
+        if crate::clean_close::take_note(path) {
             preflight(path, false).await?;
-            OpenCheck::VerifiedAtLastClose
-        } else {
-            preflight(path, true).await?;
-            OpenCheck::CheckedWhole
-        };
+            return Self::open_pool(path, OpenCheck::VerifiedAtLastClose).await;
+        }
+        if whole_check == WholeCheck::InBackground
+            && preflight(path, false).await? == Schema::Current
+        {
+            return Self::open_while_checking_whole(path, std::future::ready(())).await;
+        }
+        preflight(path, true).await?;
+        Self::open_pool(path, OpenCheck::CheckedWhole).await
+    }
+
+    /// Opens a file whose schema is current while `quick_check` runs on a connection of its
+    /// own, once `check_may_start` is ready (tests hold it); the verdict settles
+    /// [`Db::checked`].
+    async fn open_while_checking_whole(
+        path: &Path,
+        check_may_start: impl std::future::Future<Output = ()> + Send + 'static,
+    ) -> Result<Db, AppError> {
+        let readers = SqlitePoolOptions::new()
+            .max_connections(2)
+            .min_connections(0)
+            .idle_timeout(Duration::from_secs(5))
+            .connect_lazy_with(
+                SqliteConnectOptions::new()
+                    .filename(path)
+                    .read_only(true)
+                    .busy_timeout(Duration::from_secs(10)),
+            );
+        let mut db = Self::open_pool(path, OpenCheck::CheckingWholeInBackground).await?;
+        let (verdict, integrity) = watch::channel(Integrity::Checking);
+        db.integrity = integrity;
+        db.readers_while_checking = Some(readers.clone());
+        let (checked_path, pool) = (path.to_owned(), db.pool.clone());
+        tokio::spawn(async move {
+            check_may_start.await;
+            let started = std::time::Instant::now();
+            match preflight(&checked_path, true).await {
+                Ok(_) => {
+                    tracing::info!(
+                        ms = started.elapsed().as_millis() as u64,
+                        "database checked whole: healthy"
+                    );
+                    // The read-only connections close themselves once idle (a read may
+                    // still be on its way to them).
+                    let _ = verdict.send(Integrity::Healthy);
+                }
+                Err(refusal) => {
+                    tracing::error!(error = %refusal, "the database check found the file damaged; nothing was written to it");
+                    let _ = verdict.send(Integrity::Damaged(refusal));
+                    pool.close().await;
+                    readers.close().await;
+                }
+            }
+        });
+        Ok(db)
+    }
+
+    /// Opens the read-write pool and brings the schema up to date.
+    async fn open_pool(path: &Path, opened: OpenCheck) -> Result<Db, AppError> {
         let options = SqliteConnectOptions::new()
             .filename(path)
             .create_if_missing(true)
@@ -101,10 +188,14 @@ impl Db {
                 "restore the latest backup, or move the file away to start with an empty database",
             )
         })?;
+        // Checked already (or new): a settled verdict needs no sender.
+        let (_, integrity) = watch::channel(Integrity::Healthy);
         Ok(Db {
             pool,
             path: path.to_owned(),
             opened,
+            integrity,
+            readers_while_checking: None,
         })
     }
 
@@ -116,14 +207,43 @@ impl Db {
         &self.pool
     }
 
-    /// A connection for reads.
+    /// A connection for reads (read-only while the whole file is being checked).
     pub async fn read(&self) -> Result<PoolConnection<Sqlite>, AppError> {
-        self.pool.acquire().await.map_err(db_error)
+        let state = self.integrity.borrow().clone();
+        let pool = match (state, &self.readers_while_checking) {
+            (Integrity::Damaged(refusal), _) => return Err(refusal),
+            (Integrity::Checking, Some(readers)) => readers,
+            _ => &self.pool,
+        };
+        pool.acquire().await.map_err(db_error)
     }
 
-    /// A write transaction. IMMEDIATE takes the write lock up front, so a read-then-write
-    /// transaction never fails half way with "database is locked".
+    /// Waits until the whole file is known healthy; `Err` is the refusal when it is not.
+    pub async fn checked(&self) -> Result<(), AppError> {
+        let mut integrity = self.integrity.clone();
+        let verdict = integrity
+            .wait_for(|state| !matches!(state, Integrity::Checking))
+            .await
+            .map(|state| state.clone())
+            .map_err(|_| AppError::internal("the database check ended without a verdict"))?;
+        match verdict {
+            Integrity::Damaged(refusal) => Err(refusal),
+            _ => Ok(()),
+        }
+    }
+
+    /// Whether the whole file is known healthy now (no check still running).
+    pub fn is_checked(&self) -> bool {
+        matches!(*self.integrity.borrow(), Integrity::Healthy)
+    }
+
+    /// A write transaction, once the file is known healthy. IMMEDIATE takes the write lock
+    /// up front, so a read-then-write transaction never fails half way with "database is
+    /// locked".
     pub async fn write(&self) -> Result<Tx, AppError> {
+        if !self.is_checked() {
+            self.checked().await?;
+        }
         self.pool
             .begin_with("BEGIN IMMEDIATE")
             .await
@@ -187,7 +307,7 @@ async fn fold_wal(path: &Path) -> Result<(), AppError> {
 
 /// Checks an existing file through a read-only connection that changes nothing on disk:
 /// `whole` adds the full-file `quick_check` to the schema checks.
-async fn preflight(path: &Path, whole: bool) -> Result<(), AppError> {
+async fn preflight(path: &Path, whole: bool) -> Result<Schema, AppError> {
     let shown = path.display().to_string();
     let options = SqliteConnectOptions::new()
         .filename(path)
@@ -208,7 +328,7 @@ async fn check_existing(
     conn: &mut sqlx::SqliteConnection,
     shown: &str,
     whole: bool,
-) -> Result<(), AppError> {
+) -> Result<Schema, AppError> {
     let corrupt = |detail: String| {
         refused(
             format!("{shown} is not a healthy Storelink database ({detail})"),
@@ -232,7 +352,7 @@ async fn check_existing(
             .map_err(|e| corrupt(e.to_string()))?;
     if !tables.iter().any(|t| t == "_sqlx_migrations") {
         if tables.is_empty() {
-            return Ok(());
+            return Ok(Schema::Behind);
         }
         return Err(refused(
             format!("{shown} belongs to another program (it has tables but no Storelink schema)"),
@@ -259,5 +379,135 @@ async fn check_existing(
     if let Some((failed, _)) = applied.iter().find(|(_, ok)| !ok) {
         return Err(corrupt(format!("schema change {failed} failed earlier")));
     }
-    Ok(())
+    let current = MIGRATOR
+        .iter()
+        .all(|m| applied.iter().any(|(v, _)| *v == m.version));
+    Ok(if current {
+        Schema::Current
+    } else {
+        Schema::Behind
+    })
+}
+
+/// Whether opening will change the schema (a write).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Schema {
+    Current,
+    Behind,
+}
+
+/// When [`Db::open_with`] checks the whole file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum WholeCheck {
+    First,
+    InBackground,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    async fn count(db: &Db) -> i64 {
+        let mut conn = db.read().await.expect("read");
+        sqlx::query_scalar("SELECT COUNT(*) FROM notes")
+            .fetch_one(&mut *conn)
+            .await
+            .expect("count")
+    }
+
+    /// A file left without a clean close, holding a table of its own.
+    async fn unclean_file(dir: &Path) -> PathBuf {
+        let path = dir.join(DB_FILE_NAME);
+        let db = Db::open(&path).await.expect("open");
+        let mut tx = db.write().await.expect("write");
+        sqlx::query("CREATE TABLE notes (text TEXT NOT NULL)")
+            .execute(&mut *tx)
+            .await
+            .expect("table");
+        sqlx::query("INSERT INTO notes VALUES ('before')")
+            .execute(&mut *tx)
+            .await
+            .expect("row");
+        tx.commit().await.expect("commit");
+        db.close().await;
+        path
+    }
+
+    #[tokio::test]
+    async fn while_the_whole_file_is_checked_reads_are_served_read_only_and_writes_wait() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = unclean_file(dir.path()).await;
+        let (start_check, hold) = tokio::sync::oneshot::channel::<()>();
+        let db = Db::open_while_checking_whole(&path, async move {
+            let _ = hold.await;
+        })
+        .await
+        .expect("open");
+        assert_eq!(db.opened(), OpenCheck::CheckingWholeInBackground);
+        assert!(!db.is_checked());
+
+        assert_eq!(count(&db).await, 1, "reads are served during the check");
+        let mut reader = db.read().await.expect("read");
+        let through_a_read = sqlx::query("INSERT INTO notes VALUES ('sneaked')")
+            .execute(&mut *reader)
+            .await
+            .expect_err("a read connection cannot write during the check");
+        assert!(
+            through_a_read.to_string().contains("readonly"),
+            "{through_a_read}"
+        );
+        drop(reader);
+
+        let writer = tokio::spawn({
+            let db = db.clone();
+            async move {
+                let mut tx = db.write().await?;
+                sqlx::query("INSERT INTO notes VALUES ('after')")
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db_error)?;
+                tx.commit().await.map_err(db_error)
+            }
+        });
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        assert!(!writer.is_finished(), "the write waits for the check");
+        assert_eq!(count(&db).await, 1);
+
+        start_check.send(()).expect("start the check");
+        writer.await.expect("join").expect("written once checked");
+        assert!(db.is_checked());
+        assert_eq!(count(&db).await, 2);
+        db.close().await;
+    }
+
+    #[tokio::test]
+    async fn a_file_left_cleanly_or_one_to_migrate_is_not_checked_in_the_background() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join(DB_FILE_NAME);
+        let new = Db::open_checking_in_background(&path).await.expect("new");
+        assert_eq!(new.opened(), OpenCheck::NewFile);
+        assert!(new.close_verified().await.expect("close"));
+        let clean = Db::open_checking_in_background(&path).await.expect("clean");
+        assert_eq!(clean.opened(), OpenCheck::VerifiedAtLastClose);
+        clean.close().await;
+        let unclean = Db::open_checking_in_background(&path)
+            .await
+            .expect("unclean");
+        assert_eq!(unclean.opened(), OpenCheck::CheckingWholeInBackground);
+        unclean.checked().await.expect("healthy");
+        assert!(unclean.is_checked());
+        // A schema change would write: such a file is checked whole first.
+        sqlx::query("DELETE FROM _sqlx_migrations WHERE version = (SELECT MAX(version) FROM _sqlx_migrations)")
+            .execute(unclean.pool())
+            .await
+            .expect("forget the newest migration");
+        unclean.close().await;
+        let behind = Db::open_checking_in_background(&path).await;
+        // Re-running the newest migration on its own tables may fail; either way it was
+        // checked whole first, not in the background.
+        if let Ok(db) = behind {
+            assert_eq!(db.opened(), OpenCheck::CheckedWhole);
+            db.close().await;
+        }
+    }
 }

@@ -20,6 +20,7 @@ export const BOARD_COALESCE_MS = 200;
 /** Everything changes the dashboard except a running sync's page counts. */
 export function dashboardConcerned(update: LiveUpdate): boolean {
   if (update.type === "missed") return true;
+  if (update.type === "data_refused") return false;
   const { event } = update;
   return !(event.kind === "sync_task_progress" && event.status === "running");
 }
@@ -27,6 +28,7 @@ export function dashboardConcerned(update: LiveUpdate): boolean {
 /** Only reservation changes (made here or by the platform) change the board. */
 export function boardConcerned(update: LiveUpdate): boolean {
   if (update.type === "missed") return true;
+  if (update.type === "data_refused") return false;
   switch (update.event.kind) {
     case "reservation_created":
     case "reservation_changed":

@@ -52,7 +52,15 @@ function keysForEvent(event: DomainEvent): QueryKey[] {
 
 /** The query key prefixes an update makes stale. */
 export function keysFor(update: LiveUpdate): QueryKey[] {
-  return update.type === "missed" ? EVERYTHING : keysForEvent(update.event);
+  switch (update.type) {
+    case "missed":
+      return EVERYTHING;
+    case "data_refused":
+      // The status now answers with the refusal, which replaces the whole window.
+      return [keys.status];
+    case "domain":
+      return keysForEvent(update.event);
+  }
 }
 
 /**

@@ -48,13 +48,15 @@ export function createQueryClient(): QueryClient {
   // Declared first so the cache callbacks can reach it.
   const client: QueryClient = new QueryClient({
     queryCache: new QueryCache({
-      onError: (e) => {
+      onError: (e, query) => {
         if (isApiError(e, "unauthenticated")) setSessionUser(client, null);
+        if (query.queryKey[0] !== keys.status[0]) showRefusedDatabase(client, e);
       },
     }),
     mutationCache: new MutationCache({
       onError: (e) => {
         if (isApiError(e, "unauthenticated")) setSessionUser(client, null);
+        showRefusedDatabase(client, e);
       },
     }),
     defaultOptions: {
@@ -63,6 +65,14 @@ export function createQueryClient(): QueryClient {
     },
   });
   return client;
+}
+
+/**
+ * A database refused while the app runs (found damaged by the check after an unclean stop):
+ * the status then answers with the refusal, and the window shows it with its remedy.
+ */
+function showRefusedDatabase(client: QueryClient, e: unknown): void {
+  if (isApiError(e, "database_refused")) void client.invalidateQueries({ queryKey: keys.status });
 }
 
 export function useAppStatus() {

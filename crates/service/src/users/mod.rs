@@ -93,12 +93,10 @@ impl Services {
                 false
             }
         };
-        let mut tx = self.db.write().await?;
         match record_opt {
             Some(r) if verified => {
                 let now = now();
-                repo::touch_login(&mut tx, r.view.id, now).await?;
-                tx.commit().await.map_err(db_error)?;
+                self.stamp_login(r.view.id, now).await?;
                 let user = UserView {
                     last_login_at: Some(now),
                     ..r.view
@@ -107,11 +105,37 @@ impl Services {
                 Ok((user, actor))
             }
             _ => {
+                let mut tx = self.db.write().await?;
                 record_failed_sign_in(&mut tx, username).await?;
                 tx.commit().await.map_err(db_error)?;
                 Err(AppError::BadCredentials)
             }
         }
+    }
+
+    /// Notes the time of a sign-in. While the database file is still being checked whole
+    /// after an unclean stop (writes wait for that check) the note is written once it
+    /// passes, so signing in waits for the password check only.
+    async fn stamp_login(
+        &self,
+        user_id: Uuid,
+        at: chrono::DateTime<chrono::Utc>,
+    ) -> Result<(), AppError> {
+        let db = self.db.clone();
+        let stamp = async move {
+            let mut tx = db.write().await?;
+            repo::touch_login(&mut tx, user_id, at).await?;
+            tx.commit().await.map_err(db_error)
+        };
+        if self.db.is_checked() {
+            return stamp.await;
+        }
+        tokio::spawn(async move {
+            if let Err(e) = stamp.await {
+                tracing::warn!(error = %e, "the time of a sign-in was not noted");
+            }
+        });
+        Ok(())
     }
 
     /// The acting user for a signed-in session, re-read so a changed role or a disabled

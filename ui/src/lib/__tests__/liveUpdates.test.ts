@@ -1,8 +1,10 @@
 import { QueryClient } from "@tanstack/react-query";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { ApiError } from "../../api";
 import { liveUpdatesMock } from "../../test/opsFixtures";
 import type { LiveUpdate } from "../../types";
 import { COALESCE_MS, keysFor, startLiveUpdates } from "../liveUpdates";
+import { createQueryClient } from "../queries";
 
 const live = vi.hoisted(() => ({ current: null as ReturnType<typeof liveUpdatesMock> | null }));
 
@@ -59,6 +61,26 @@ describe("live updates", () => {
       "inbox",
       "systems",
     ]);
+  });
+
+  it("a database refused while running asks for the status again (which shows the refusal)", () => {
+    expect(prefixes({ type: "data_refused" })).toEqual(["app_status"]);
+  });
+
+  it("a list or an action answering database_refused asks for the status again, once", async () => {
+    const qc = createQueryClient();
+    const invalidate = vi.spyOn(qc, "invalidateQueries").mockResolvedValue();
+    const refused = new ApiError({ kind: "database_refused", message: "damaged", remedy: "restore" });
+    await qc.fetchQuery({ queryKey: ["pos_transactions"], queryFn: () => Promise.reject(refused) }).catch(() => {});
+    expect(invalidate.mock.calls.map((c) => c[0]?.queryKey)).toEqual([["app_status"]]);
+    await qc.fetchQuery({ queryKey: ["app_status"], queryFn: () => Promise.reject(refused) }).catch(() => {});
+    expect(invalidate).toHaveBeenCalledTimes(1);
+    await qc
+      .getMutationCache()
+      .build(qc, { mutationFn: () => Promise.reject(refused) })
+      .execute(undefined)
+      .catch(() => {});
+    expect(invalidate).toHaveBeenCalledTimes(2);
   });
 
   it("refetches each list once for a burst of events, and stops when disposed", async () => {
