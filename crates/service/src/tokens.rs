@@ -124,14 +124,14 @@ impl Services {
             return Err(AppError::Unauthenticated);
         }
         let token_hash = hash(presented);
-        let token = match self.tokens_cache.get(&token_hash) {
+        let mut token = match self.tokens_cache.get(&token_hash) {
             Some(token) => token,
             None => {
                 let mut conn = self.db.read().await?;
                 let token = repo::by_hash(&mut conn, &token_hash)
                     .await?
                     .ok_or(AppError::Unauthenticated)?;
-                self.tokens_cache.put(token_hash, token.clone());
+                self.tokens_cache.put(token_hash.clone(), token.clone());
                 token
             }
         };
@@ -139,13 +139,16 @@ impl Services {
             .last_used_at
             .is_none_or(|t| now() - t > chrono::Duration::seconds(60));
         if stale {
-            // Until the cache entry expires it still shows the old time; one extra touch
-            // a minute is harmless.
+            // The cached copy takes the new time too: otherwise every request until the
+            // cache entry expires would find it stale and write again.
+            let used_at = now();
+            token.last_used_at = Some(used_at);
+            self.tokens_cache.put(token_hash, token.clone());
             let db = self.db.clone();
             let id = token.id;
             tokio::spawn(async move {
                 if let Ok(mut tx) = db.write().await {
-                    if repo::touch(&mut tx, id, now()).await.is_ok() {
+                    if repo::touch(&mut tx, id, used_at).await.is_ok() {
                         let _ = tx.commit().await;
                     }
                 }

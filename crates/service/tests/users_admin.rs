@@ -181,3 +181,49 @@ async fn an_administrator_stays_in_charge() {
         .await;
     assert!(matches!(bad, Err(AppError::Validation { .. })));
 }
+
+/// A token's last use is written once a minute, not on every request: the cached copy
+/// takes the new time with the write (it kept the old one, so every request until the
+/// cache entry expired wrote again).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_tokens_last_use_is_written_once_a_minute_not_per_request() {
+    let h = host().await;
+    let s = &h.services;
+    let created = s
+        .add_token(
+            &h.admin,
+            storelink_core::token::NewToken {
+                name: "till".into(),
+                role: Role::Staff,
+                system_id: None,
+                rate_limit: None,
+            },
+        )
+        .await
+        .expect("token");
+    let last_use = || async { s.list_tokens(&h.admin).await.expect("tokens")[0].last_used_at };
+    s.authenticate_token(&created.token)
+        .await
+        .expect("first use");
+    let mut first = None;
+    for _ in 0..100 {
+        first = last_use().await;
+        if first.is_some() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    let first = first.expect("the first use is written");
+    for _ in 0..20 {
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        s.authenticate_token(&created.token)
+            .await
+            .expect("later use");
+    }
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert_eq!(
+        last_use().await,
+        Some(first),
+        "no second write within the minute"
+    );
+}
