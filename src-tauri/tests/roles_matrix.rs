@@ -53,6 +53,38 @@ fn block<T>(f: impl std::future::Future<Output = T>) -> T {
     tauri::async_runtime::block_on(f)
 }
 
+/// Every command the app registers is in the matrix, or listed as checking no role with
+/// the reason; none is both, none twice.
+#[test]
+fn every_registered_command_is_in_the_matrix_or_named_as_not_role_checked() {
+    let registered = commands::registered_commands();
+    assert!(
+        registered.len() > 60 && registered.iter().any(|c| c == "list_systems"),
+        "read the commands from lib.rs: {registered:?}"
+    );
+    let unique: BTreeSet<&str> = registered.iter().map(String::as_str).collect();
+    assert_eq!(unique.len(), registered.len(), "a command registered twice");
+    let probed: Vec<&str> = COMMANDS.iter().map(|(c, _, _)| *c).collect();
+    let exempt: Vec<&str> = commands::NOT_ROLE_CHECKED.iter().map(|(c, _)| *c).collect();
+    let listed: BTreeSet<&str> = probed.iter().chain(&exempt).copied().collect();
+    assert_eq!(
+        listed.len(),
+        probed.len() + exempt.len(),
+        "a command listed twice, or both probed and exempt"
+    );
+    let missing: Vec<&&str> = unique.difference(&listed).collect();
+    assert!(
+        missing.is_empty(),
+        "registered commands neither in COMMANDS nor in NOT_ROLE_CHECKED \
+         (roles_matrix/commands.rs): {missing:?}"
+    );
+    let unknown: Vec<&&str> = listed.difference(&unique).collect();
+    assert!(unknown.is_empty(), "listed but not registered: {unknown:?}");
+    for (command, _) in commands::SIGNED_IN_ONLY {
+        assert!(exempt.contains(command), "{command}");
+    }
+}
+
 #[test]
 fn every_role_against_every_desktop_command() {
     let d = Desktop::open_with(|app| {
@@ -91,6 +123,13 @@ fn every_role_against_every_desktop_command() {
             .map(|(op, _, _)| (*op).to_owned())
             .collect();
         assert_eq!(told, seeds, "my_permissions of {role}");
+        // The commands that check no role answer every signed-in role.
+        for (command, args) in commands::SIGNED_IN_ONLY {
+            let args: Value = serde_json::from_str(args).expect("arguments");
+            if let Err(e) = d.call(command, args) {
+                panic!("{role} × {command}: checks no role, but answered {e}");
+            }
+        }
     }
 
     let mut refused = 0;
@@ -141,6 +180,15 @@ fn every_role_against_every_desktop_command() {
             allowed += 1;
         }
     }
+    // No demo is left running (simulators, the listener, the demo terminal).
+    sign_in(&d, "admin");
+    d.ok("remove_demo", json!({}));
+    let demo = d.ok("demo_status", json!({}));
+    assert_eq!(
+        (&demo["running"], &demo["systems"]),
+        (&json!(false), &json!([])),
+        "{demo}"
+    );
     assert_eq!(allowed + refused, COMMANDS.len() * seed_table::ROLES.len());
     eprintln!(
         "IPC roles matrix: {} cells, {allowed} allowed, {refused} refused",

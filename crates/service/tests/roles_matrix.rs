@@ -102,6 +102,129 @@ fn every_operation_has_a_service_probe() {
     );
 }
 
+/// Probes named after what a shell does rather than the service method they call.
+const PROBE_CALLS: &[(&str, &str)] = &[(
+    "listener_status",
+    // The listener is the shell's; its status is `require(ListenerManage)` around it.
+    "require",
+)];
+
+/// Public methods of the service that take an `Actor` and have no probe, each with why.
+/// (None today: every such method checks the caller's role and is probed.)
+const NOT_PROBED: &[(&str, &str)] = &[];
+
+/// The public methods (`pub fn`, `pub async fn`; not `pub(crate)`) taking `self` and an
+/// `Actor`, read from the service crate's source, with the file each is in.
+fn service_methods_taking_an_actor() -> BTreeSet<(String, String)> {
+    fn walk(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+        for entry in std::fs::read_dir(dir).expect("source folder").flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                walk(&path, out);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                out.push(path);
+            }
+        }
+    }
+    let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    walk(&src, &mut files);
+    let mut found = BTreeSet::new();
+    for file in files {
+        let text: String = std::fs::read_to_string(&file)
+            .expect("source file")
+            .lines()
+            .filter(|l| !l.trim_start().starts_with("//"))
+            .collect::<Vec<_>>()
+            .join("\n");
+        let mut rest = text.as_str();
+        while let Some(at) = rest.find("pub ") {
+            rest = &rest[at + 4..];
+            let head = rest
+                .trim_start_matches("async ")
+                .trim_start_matches("const ");
+            let Some(sig) = head.strip_prefix("fn ") else {
+                continue;
+            };
+            let name: String = sig
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || *c == '_')
+                .collect();
+            let Some(open) = sig.find('(') else { continue };
+            let mut depth = 0;
+            let params = sig[open..]
+                .char_indices()
+                .find_map(|(i, c)| {
+                    match c {
+                        '(' => depth += 1,
+                        ')' => depth -= 1,
+                        _ => {}
+                    }
+                    (depth == 0).then(|| &sig[open + 1..open + i])
+                })
+                .expect("a closed parameter list");
+            let words: Vec<&str> = params
+                .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+                .collect();
+            if words.contains(&"self") && words.contains(&"Actor") {
+                let at = file
+                    .strip_prefix(&src)
+                    .unwrap_or(&file)
+                    .display()
+                    .to_string();
+                found.insert((name, at));
+            }
+        }
+    }
+    found
+}
+
+/// Every public service method that takes an `Actor` has a probe (or a stated reason not
+/// to), and every probe calls such a method: a new call cannot skip the matrix.
+#[test]
+fn every_public_service_call_taking_an_actor_has_a_probe() {
+    let methods = service_methods_taking_an_actor();
+    assert!(
+        methods.len() > 50 && methods.iter().any(|(m, _)| m == "list_systems"),
+        "the source scan found the service's calls: {methods:?}"
+    );
+    let probed: BTreeSet<&str> = PROBES
+        .iter()
+        .map(|(probe, _, _)| {
+            PROBE_CALLS
+                .iter()
+                .find(|(p, _)| p == probe)
+                .map_or(*probe, |(_, method)| *method)
+        })
+        .collect();
+    let excluded: BTreeSet<&str> = NOT_PROBED.iter().map(|(m, _)| *m).collect();
+    let missing: Vec<String> = methods
+        .iter()
+        .filter(|(m, _)| !probed.contains(m.as_str()) && !excluded.contains(m.as_str()))
+        .map(|(m, file)| format!("{m} (src/{file})"))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "public service calls taking an Actor with no probe in roles_matrix/probe_table.rs \
+         (add one, or list it in NOT_PROBED with the reason): {missing:?}"
+    );
+    let names: BTreeSet<&str> = methods.iter().map(|(m, _)| m.as_str()).collect();
+    let stale: Vec<&str> = probed
+        .iter()
+        .chain(&excluded)
+        .copied()
+        .filter(|m| !names.contains(m))
+        .collect();
+    assert!(
+        stale.is_empty(),
+        "probes or exclusions naming no public service call taking an Actor: {stale:?}"
+    );
+    let mut seen = BTreeSet::new();
+    for (probe, _, _) in PROBES {
+        assert!(seen.insert(*probe), "probe `{probe}` is listed twice");
+    }
+}
+
 /// (a) The service: every role × every public call, with what a refusal leaves behind.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_role_against_every_service_call() {

@@ -19,9 +19,16 @@ pub const COMMANDS: &[(&str, &str, &[&str])] = &[
     ("get_system", "systems_view", &[]),
     ("overall_state", "systems_view", &[]),
     ("demo_status", "systems_view", &[]),
+    ("connector_settings", "systems_view", &[]),
     ("create_system", "systems_create", &[]),
     ("update_system", "systems_update", &[]),
+    ("preview_field_mapping", "systems_update", &[]),
+    ("rotate_webhook_secret", "systems_update", &[]),
+    ("end_webhook_secret_grace", "systems_update", &[]),
     ("delete_system", "systems_delete", &[]),
+    // The demo runs simulators on loopback and the app's listener: an allowed start is
+    // followed at once by an allowed removal (the matrix removes any demo left at the end).
+    ("start_demo", "systems_create", &[]),
     ("remove_demo", "systems_delete", &[]),
     ("test_system", "systems_test", &[]),
     ("list_pos_transactions", "pos_transactions_view", &[]),
@@ -68,6 +75,81 @@ pub const COMMANDS: &[(&str, &str, &[&str])] = &[
     ("save_notification_prefs", "notifications_manage", &[]),
     ("export_records", "records_export", &[]),
 ];
+
+/// The registered commands that check no role, each with why. With [`COMMANDS`] they are
+/// every command `specta_builder` registers.
+pub const NOT_ROLE_CHECKED: &[(&str, &str)] = &[
+    (
+        "app_status",
+        "whether anyone is signed in: asked before sign-in",
+    ),
+    ("create_first_admin", "first run only, while no user exists"),
+    ("login", "signing in"),
+    ("logout", "ends the caller's own session"),
+    (
+        "my_permissions",
+        "the caller's own operations; the matrix compares them with the seeds",
+    ),
+    (
+        "record_choices",
+        "the records filters' choices, named by the core: any signed-in person",
+    ),
+    (
+        "export_folder",
+        "the export form's starting folder; exporting is records_export",
+    ),
+    (
+        "cancel_export",
+        "stops an export this app started, which export_records checked",
+    ),
+    (
+        "list_notifications",
+        "every notification is about something every role may see",
+    ),
+    (
+        "notification_prefs",
+        "reading the preferences; saving them is notifications_manage",
+    ),
+    (
+        "set_notification_language",
+        "the window's language, also chosen before sign-in",
+    ),
+];
+
+/// Session-only commands every signed-in role gets an answer from, with their arguments
+/// (the rest of [`NOT_ROLE_CHECKED`] sign in or out, or run before sign-in).
+pub const SIGNED_IN_ONLY: &[(&str, &str)] = &[
+    ("my_permissions", "{}"),
+    ("record_choices", "{}"),
+    ("export_folder", "{}"),
+    ("cancel_export", r#"{"exportId": "none-running"}"#),
+    ("list_notifications", "{}"),
+    ("notification_prefs", "{}"),
+    ("app_status", "{}"),
+];
+
+/// The commands `specta_builder` registers, read from src-tauri/src/lib.rs.
+pub fn registered_commands() -> Vec<String> {
+    let lib = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/lib.rs");
+    let text = std::fs::read_to_string(lib).expect("src/lib.rs");
+    let start = text
+        .find("collect_commands![")
+        .expect("collect_commands! in lib.rs")
+        + "collect_commands![".len();
+    let end = start
+        + text[start..]
+            .find(']')
+            .expect("the end of collect_commands!");
+    text[start..end]
+        .split(',')
+        .map(|path| {
+            let path = path.trim();
+            let path = path.split("::<").next().unwrap_or(path);
+            path.rsplit("::").next().unwrap_or(path).to_owned()
+        })
+        .filter(|name| !name.is_empty())
+        .collect()
+}
 
 /// Records the calls act on, made through the service as the local administrator.
 pub struct Fixture {
@@ -155,7 +237,13 @@ pub fn args(services: &Services, f: &Fixture, command: &str, n: u32, allowed: bo
         }
     };
     match command {
-        "get_system" | "test_system" => json!({"id": pos}),
+        "get_system" | "test_system" | "rotate_webhook_secret" | "end_webhook_secret_grace" => {
+            json!({"id": pos})
+        }
+        "connector_settings" => json!({"id": f.reservation}),
+        "preview_field_mapping" => {
+            json!({"id": f.reservation, "request": {"stream": "reservations"}})
+        }
         "list_systems" => json!({"filter": {}}),
         "create_system" => json!({"input": {"name": format!("IPC 系统 {n}"), "type": "delivery",
             "provider": "generic", "store_id": "store-001", "sync_enabled": false}}),

@@ -8,8 +8,11 @@ use storelink_core::token::NewToken;
 use storelink_core::{Actor, AppError, Operation, PageRequest, Role};
 use storelink_service::audit_log::AuditQuery;
 use storelink_service::backup::BackupSettings;
+use storelink_service::demo::{BoxFuture, DemoListener};
 use storelink_service::desktop::NotificationPrefs;
-use storelink_service::erp_lists::CustomerQuery;
+use storelink_service::erp_lists::{
+    CustomerQuery, ErpOrderQuery, MarketplaceOrderQuery, ProductQuery,
+};
 use storelink_service::export::{
     ExportDestination, ExportFormat, ExportJob, ExportLanguage, ExportOptions, RecordFilter,
 };
@@ -17,6 +20,7 @@ use storelink_service::listener_settings::ListenerSettings;
 use storelink_service::records::{
     MemberQuery, PosQuery, ReservationQuery, SupplierOrderQuery, SyncLogQuery,
 };
+use storelink_service::systems::connector_settings::PreviewRequest;
 
 use super::fixtures::{import_csv, new_system, push, reservation, Ctx};
 
@@ -41,9 +45,20 @@ pub async fn run(ctx: &Ctx, probe: &str, actor: &Actor, allowed: bool) -> Result
         "get_system" => s.get_system(actor, &pos).await.map(ok),
         "count_systems" => s.count_systems(actor).await.map(ok),
         "demo_status" => s.demo_status(actor).await.map(ok),
+        "connector_settings" => s.connector_settings(actor, &erp).await.map(ok),
         "create_system" => {
             let input = serde_json::from_value(new_system(n)).expect("input");
             s.create_system(actor, input).await.map(ok)
+        }
+        "start_demo" => {
+            let started = s.start_demo(actor, &NoListener).await.map(ok);
+            if started.is_ok() {
+                // Stop the simulators and the terminal: the next cell finds no demo running.
+                remove_demo(ctx, ctx.admin())
+                    .await
+                    .expect("remove the demo");
+            }
+            started
         }
         "update_system" => {
             let patch = SystemPatch {
@@ -52,6 +67,30 @@ pub async fn run(ctx: &Ctx, probe: &str, actor: &Actor, allowed: bool) -> Result
             };
             s.update_system(actor, &pos, patch).await.map(ok)
         }
+        "preview_mapping" => {
+            let request = PreviewRequest {
+                stream: "customers".into(),
+                overrides: None,
+                sample: None,
+            };
+            s.preview_mapping(actor, &erp, request).await.map(ok)
+        }
+        "rotate_webhook_secret" => s.rotate_webhook_secret(actor, &erp).await.map(ok),
+        "end_webhook_secret_grace" => {
+            if allowed {
+                // A grace period to end: the rotation keeps the secret it replaces.
+                s.rotate_webhook_secret(ctx.admin(), &erp)
+                    .await
+                    .expect("rotate");
+                s.rotate_webhook_secret(ctx.admin(), &erp)
+                    .await
+                    .expect("rotate again");
+            }
+            s.end_webhook_secret_grace(actor, &erp).await?;
+            let spec = s.connector_settings(ctx.admin(), &erp).await?;
+            assert!(!spec.webhook.in_grace, "the grace period ended");
+            Ok(())
+        }
         "delete_system" => {
             let id = if allowed {
                 ctx.throwaway_system().await
@@ -59,6 +98,16 @@ pub async fn run(ctx: &Ctx, probe: &str, actor: &Actor, allowed: bool) -> Result
                 ctx.pos
             };
             s.delete_system(actor, &id.to_string()).await
+        }
+        "remove_demo" => {
+            if allowed {
+                s.start_demo(ctx.admin(), &NoListener)
+                    .await
+                    .expect("a demo to remove");
+            }
+            let removal = remove_demo(ctx, actor).await?;
+            assert!(!allowed || removal.systems > 0, "the demo was removed");
+            Ok(())
         }
         "test_system" => s.test_system(actor, &pos).await.map(ok),
         "list_pos_transactions" => s
@@ -170,6 +219,18 @@ pub async fn run(ctx: &Ctx, probe: &str, actor: &Actor, allowed: bool) -> Result
             .list_customers(actor, CustomerQuery::default())
             .await
             .map(ok),
+        "list_products" => s
+            .list_products(actor, ProductQuery::default())
+            .await
+            .map(ok),
+        "list_erp_orders" => s
+            .list_erp_orders(actor, ErpOrderQuery::default())
+            .await
+            .map(ok),
+        "list_marketplace_orders" => s
+            .list_marketplace_orders(actor, MarketplaceOrderQuery::default())
+            .await
+            .map(ok),
         "get_erp_record" => s
             .get_erp_record(actor, &erp, "customers", &ctx.customers[0])
             .await
@@ -269,6 +330,29 @@ pub async fn run(ctx: &Ctx, probe: &str, actor: &Actor, allowed: bool) -> Result
         }
         other => panic!("no probe `{other}`"),
     }
+}
+
+/// Demo mode's listener as the shell would switch it, answering an address nothing listens
+/// on: the demo terminal's sales fail fast and store nothing while a cell runs.
+struct NoListener;
+
+impl DemoListener for NoListener {
+    fn apply(&self, _: ListenerSettings) -> BoxFuture<'_, Result<String, String>> {
+        Box::pin(async { Ok("http://127.0.0.1:9".to_owned()) })
+    }
+}
+
+async fn remove_demo(
+    ctx: &Ctx,
+    actor: &Actor,
+) -> Result<storelink_service::demo::DemoRemoval, AppError> {
+    let removal = ctx.host.services.remove_demo(actor, &NoListener).await?;
+    let status = ctx.host.services.demo_status(ctx.admin()).await?;
+    assert!(
+        !status.running && status.systems.is_empty(),
+        "the demo is gone: {status:?}"
+    );
+    Ok(removal)
 }
 
 fn arrived() -> StatusChange {
