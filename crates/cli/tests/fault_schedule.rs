@@ -26,6 +26,8 @@ mod run;
 #[path = "fault_schedule/store.rs"]
 mod store;
 
+use std::collections::BTreeMap;
+
 use tracing::Instrument;
 
 fn rounds() -> u64 {
@@ -53,6 +55,8 @@ async fn every_vendor_survives_a_seeded_fault_schedule_with_the_fault_free_resul
     let seed = harness::base_seed();
     let rounds = rounds();
     let mut failed = Vec::new();
+    // By lane, over the rounds: failing faults injected, failures logged, expired sessions.
+    let mut totals: BTreeMap<&'static str, [u64; 3]> = BTreeMap::new();
     for round in 0..rounds {
         // Each round: fresh simulators (their data and fault draws seeded anew), every
         // lane at once.
@@ -71,12 +75,33 @@ async fn every_vendor_survives_a_seeded_fault_schedule_with_the_fault_free_resul
         }
         for (name, handle) in running {
             match handle.await {
-                Ok(figures) => eprintln!("fault schedule seed={seed} round={round}: {figures:?}"),
+                Ok(figures) => {
+                    eprintln!("fault schedule seed={seed} round={round}: {figures:?}");
+                    let t = totals.entry(name).or_default();
+                    t[0] += run::failing(&figures.injected);
+                    t[1] += figures.logged.values().sum::<u64>();
+                    t[2] += figures
+                        .injected
+                        .get("expire_token_every")
+                        .copied()
+                        .unwrap_or(0);
+                }
                 Err(e) => failed.push(format!("{name} (round {round}): {}", panic_text(e))),
             }
         }
         if !failed.is_empty() {
             break;
+        }
+    }
+    for (lane, [injected, logged, expired]) in &totals {
+        eprintln!(
+            "fault schedule seed={seed} over {rounds} round(s): {lane}: failing faults \
+             injected {injected} / logged {logged} (+{expired} expired sessions)"
+        );
+        if *injected == 0 {
+            failed.push(format!(
+                "{lane}: no failing fault injected in {rounds} round(s)"
+            ));
         }
     }
     assert!(

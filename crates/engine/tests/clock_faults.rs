@@ -114,33 +114,136 @@ async fn incremental_syncs_across_clock_jumps_lose_and_duplicate_nothing() {
         );
     }
 
-    // The clock jumps back in the middle of a full sync: every page still lands once.
+    // The clock jumps back in the middle of a full sync: every page still lands once, and
+    // later edits are still picked up.
+    full_sync_with_a_jump(&h, -HOUR, 5).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_jump_forward_in_the_middle_of_a_full_sync_loses_and_duplicates_nothing() {
+    let _clock = CLOCK.lock().await;
+    let _reset = Jump;
+    let h = host(1500, "").await;
+    completed(
+        &h.sync("customers", SyncMode::Full).await.expect("full"),
+        "full",
+    );
+    assert_mirror(&h, "full").await;
+    // Forward an hour once the first page is stored (a laptop resumed, an NTP step).
+    full_sync_with_a_jump(&h, HOUR, 0).await;
+}
+
+/// A full sync during which our clock jumps by `jump` (once its first page is stored),
+/// then vendor edits read by incremental syncs, first on the jumped clock, then after it
+/// is put right: every vendor record stored once and current, the cursor at the vendor's
+/// change times (not moved by the jump) and done with the run, and each batch of edits
+/// read.
+async fn full_sync_with_a_jump(h: &Host, jump: i64, step: usize) {
+    let ids = h.sim.customer_ids();
+    let context = format!("clock {jump:+} s mid-sync");
     Jump::to(0);
+    let before = watermark(h).await;
     let mut progress = h.engine.subscribe_progress();
     let jump_mid_sync = tokio::spawn(async move {
         while let Ok(task) = progress.recv().await {
             if task.status == SyncTaskStatus::Running && task.success_items > 0 {
-                Jump::to(-HOUR);
-                return true;
+                Jump::to(jump);
+                return Some(task.success_items);
             }
         }
-        false
+        None
     });
     let task = h
         .sync("customers", SyncMode::Full)
         .await
         .expect("full again");
-    completed(&task, "jump mid-sync");
+    completed(&task, &context);
     assert_eq!(
         task.success_items,
         ids.len() as i64,
-        "every record read once"
+        "{context}: every record read once"
+    );
+    let at = jump_mid_sync.await.expect("watcher");
+    assert!(
+        at.is_some_and(|n| n < ids.len() as i64),
+        "{context}: the clock jumped during the sync (after {at:?} records)"
     );
     assert!(
-        jump_mid_sync.await.expect("watcher"),
-        "the clock jumped during the sync"
+        task.end_time >= task.start_time || jump < 0,
+        "{context}: {task:?}"
     );
-    assert_mirror(&h, "jump mid-sync").await;
+    assert_mirror(h, &context).await;
+    assert_cursor(h, &context, before).await;
+    eprintln!(
+        "{context}: jumped after {} of {} records; all stored once and current",
+        at.unwrap_or_default(),
+        ids.len()
+    );
+
+    // The vendor edits records after the sync, while our clock is still off, and again
+    // once it is put right: incremental syncs read each batch.
+    for (n, clock) in [(0, jump), (1, 0)] {
+        Jump::to(clock);
+        let touched: Vec<String> = ids
+            .iter()
+            .skip((step * 2 + n) * 7)
+            .take(5)
+            .cloned()
+            .collect();
+        let before = watermark(h).await;
+        h.sim.touch("customers", &touched);
+        let context = format!("{context}, then an edit on a clock {clock:+} s");
+        let task = h
+            .sync("customers", SyncMode::Incremental)
+            .await
+            .expect("incremental");
+        completed(&task, &context);
+        assert!(
+            task.success_items >= 5,
+            "{context}: the 5 edits were read: {task:?}"
+        );
+        assert_mirror(h, &context).await;
+        for id in &touched {
+            let vendor = h.sim.record("customers", id).expect("vendor record");
+            let stored = h.stored(ErpTable::Customers, id).await;
+            assert_eq!(
+                stored["name"], vendor["name"],
+                "{context}: {id} is the edit"
+            );
+        }
+        assert_cursor(h, &context, before).await;
+        assert!(
+            watermark(h).await > before,
+            "{context}: the cursor moved past the edits"
+        );
+    }
+}
+
+/// The cursor after a completed sync: no run left in it, its watermark not behind
+/// `before` and within minutes of the vendor's clock (which stays right), whatever ours
+/// says.
+async fn assert_cursor(h: &Host, context: &str, before: DateTime<Utc>) {
+    let cursor = {
+        let mut conn = h.db.read().await.expect("read");
+        checkpoints::get(&mut conn, h.system.id, "customers")
+            .await
+            .expect("checkpoint")
+            .expect("a checkpoint")
+    };
+    assert!(
+        cursor.get("run").is_none_or(serde_json::Value::is_null),
+        "{context}: the run is done: {cursor}"
+    );
+    let mark = watermark(h).await;
+    assert!(
+        mark >= before,
+        "{context}: the cursor went back: {before} → {mark}"
+    );
+    let skew = (mark - Utc::now()).num_seconds().abs();
+    assert!(
+        skew < 600,
+        "{context}: watermark {skew} s from the vendor's clock"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

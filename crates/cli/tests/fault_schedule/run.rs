@@ -30,7 +30,8 @@ pub fn class_of(kind: &str) -> Option<&'static str> {
     }
 }
 
-/// A seeded mix of the kinds a lane can take. Each kind is in with odds 7 in 10, at a
+/// A seeded mix of the kinds a lane can take. Each kind is in with odds 7 in 10 (see
+/// [`sure_to_fail`] for the burst every run opens with), at a
 /// rate divided by `scale` (the vendor calls behind one page: a page that needs forty calls
 /// would hardly ever get through at the rates meant for one). Writes get no `malformed`:
 /// a garbled answer to a write is not retried, the entry waits for a person, which a
@@ -63,6 +64,30 @@ pub fn schedule(rng: &mut Rng, kinds: &[&str], scale: u32, writes: bool) -> Faul
     }
     // Through its text form, as the simulators' `--faults` takes it: a valid schedule.
     FaultSpec::parse(&spec.to_string()).expect("a valid schedule")
+}
+
+/// The first schedule of a lane's run opens with a burst of 503s (its drawn length, 1–4,
+/// or a new one if `burst500` was left out), starting within the first three requests, so
+/// the run injects at least one failing fault whatever else was drawn: each kind is left
+/// out with odds 3 in 10, and a small lane (seed 000 supplier: 1–6 pages) makes too few
+/// calls for the drawn rates, or for a burst drawn to start after up to 40 requests, to be
+/// sure to fire. Without it a lane could pass having survived nothing.
+pub fn sure_to_fail(mut spec: FaultSpec, rng: &mut Rng) -> FaultSpec {
+    let k = match spec.burst500 {
+        Some((k, _)) => k,
+        None => rng.range(1, 4),
+    };
+    spec.burst500 = Some((k, rng.range(0, 2)));
+    FaultSpec::parse(&spec.to_string()).expect("a valid schedule")
+}
+
+/// Of `injected` (by kind), the faults that fail a call (each logged with its class).
+pub fn failing(injected: &BTreeMap<String, u64>) -> u64 {
+    injected
+        .iter()
+        .filter(|(kind, _)| class_of(kind).is_some())
+        .map(|(_, n)| n)
+        .sum()
 }
 
 #[derive(Debug, Default)]
@@ -102,6 +127,7 @@ pub async fn run(lane: Lane, round: u64, mut rng: Rng) -> LaneFigures {
     // A lane that only pushes (易理货) has no pull schedule.
     if !lane.streams.is_empty() {
         let spec = schedule(&mut rng, lane.kinds, lane.fault_scale, false);
+        let spec = sure_to_fail(spec, &mut rng);
         figures.schedules.push(spec.to_string());
         (lane.sim.set_faults)(spec);
         for stream in &lane.streams {
@@ -142,7 +168,11 @@ pub async fn run(lane: Lane, round: u64, mut rng: Rng) -> LaneFigures {
         // (about as many calls whether a record takes three changes or one).
         let count = rng.usize(3, 8) * 3 / pushes::steps(push).len();
         let fault_free = pushes::run(lane.name, "clean", &clean, push, count, &mut rng).await;
-        let spec = schedule(&mut rng, lane.kinds, lane.fault_scale, true);
+        let mut spec = schedule(&mut rng, lane.kinds, lane.fault_scale, true);
+        if lane.streams.is_empty() {
+            // A lane that only pushes: its writes schedule is its first.
+            spec = sure_to_fail(spec, &mut rng);
+        }
         figures.schedules.push(format!("writes: {spec}"));
         (lane.sim.set_faults)(spec);
         let under_faults = pushes::run(lane.name, "faults", &faulty, push, count, &mut rng).await;
@@ -184,6 +214,14 @@ fn check_classes(lane: &Lane, tag: &str, task_failures: &[String], figures: &mut
     for class in task_failures {
         *logged.entry(class.clone()).or_default() += 1;
     }
+    // Not vacuous: the run survived at least one failing fault, and logged it.
+    assert!(
+        failing(&injected) > 0 && logged.values().sum::<u64>() > 0,
+        "{}: no failing fault was injected or logged ({injected:?}, logged {logged:?}, \
+         schedules {:?})",
+        lane.name,
+        figures.schedules
+    );
     figures.injected = injected;
     figures.logged = logged.clone();
     // A call can also time out on its own on a loaded machine (the client waits 3 s), so

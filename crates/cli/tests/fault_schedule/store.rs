@@ -5,9 +5,10 @@
 use std::collections::BTreeMap;
 
 use sqlx::{Column, Row};
-use storelink_core::sync::SyncTaskStatus;
+use storelink_core::sync::{SyncTask, SyncTaskStatus};
 use storelink_core::system::{ExternalSystem, NewSystem};
-use storelink_core::{Actor, AppError, PageRequest};
+use storelink_core::{Actor, AppError, ErrorClass, PageRequest};
+use storelink_service::records::SyncLogQuery;
 use storelink_service::Services;
 
 use crate::lanes::{Lane, Stream};
@@ -68,8 +69,9 @@ impl Store {
         self.system.id.to_string()
     }
 
-    /// A full sync of `stream`. Err carries the class of a task that failed; the task is
-    /// checked to be recorded failed with its message.
+    /// A full sync of `stream`. Err carries the class of a task that failed, as the
+    /// failed task was stored (see [`Store::stored_failure`]), checked to be the class the
+    /// sync returned.
     pub async fn sync(&self, stream: &str) -> Result<(), String> {
         match self
             .services
@@ -82,21 +84,62 @@ impl Store {
                 Ok(())
             }
             Err(AppError::External { class, .. }) => {
-                let tasks = self
-                    .services
-                    .list_sync_tasks(&self.actor, Some(&self.id()), &PageRequest::default())
-                    .await
-                    .expect("tasks");
-                let last = tasks.items.first().expect("the failed task");
-                assert_eq!(last.status, SyncTaskStatus::Failed, "{last:?}");
-                assert!(
-                    last.error_message.as_deref().is_some_and(|m| !m.is_empty()),
-                    "a failed task says why: {last:?}"
+                let (task, stored) = self.stored_failure(stream).await;
+                assert_eq!(
+                    stored,
+                    class.as_str(),
+                    "{stream}: the failed task is stored with another class than it \
+                     failed with: {task:?}"
                 );
-                Err(class.as_str().to_owned())
+                Err(stored)
             }
             Err(other) => panic!("{stream}: not a vendor failure: {other:?}"),
         }
+    }
+
+    /// The newest task of the system (the one that just failed) and the class it is stored
+    /// with. `sync_tasks` has no class column and a failed task writes no `sync_logs` line
+    /// of its own (`sync_logs.error_class` is per record), so the class is where the engine
+    /// stores it: the task's `error_message`, which leads with it (`validation_error:
+    /// ...`, `network_error (HTTP 503): ...`). Any failed line the task did log carries a
+    /// class too.
+    async fn stored_failure(&self, stream: &str) -> (SyncTask, String) {
+        let tasks = self
+            .services
+            .list_sync_tasks(&self.actor, Some(&self.id()), &PageRequest::default())
+            .await
+            .expect("tasks");
+        let task = tasks.items.first().expect("the failed task").clone();
+        assert_eq!(task.task_type, stream, "the newest task: {task:?}");
+        assert_eq!(task.status, SyncTaskStatus::Failed, "{task:?}");
+        let message = task.error_message.as_deref().unwrap_or_default();
+        let class = message
+            .split([':', ' '])
+            .next()
+            .and_then(ErrorClass::parse)
+            .unwrap_or_else(|| panic!("a failed task is stored with its class: {task:?}"));
+        let lines = self
+            .services
+            .list_sync_logs(
+                &self.actor,
+                SyncLogQuery {
+                    system_id: Some(self.id()),
+                    status: Some("failed".into()),
+                    item_type: None,
+                    task_id: Some(task.id.to_string()),
+                    cursor: None,
+                    limit: Some(100),
+                },
+            )
+            .await
+            .expect("the task's sync log");
+        for line in &lines.items {
+            assert!(
+                line.error_class.is_some(),
+                "a failed line is logged with its class: {line:?}"
+            );
+        }
+        (task, class.as_str().to_owned())
     }
 
     /// Every row `stream` fills, without this database's own columns.
