@@ -205,7 +205,7 @@ fn vendor_message(body: &str) -> String {
                 e.get("message").and_then(Value::as_str).unwrap_or("")
             ))
         })
-        .unwrap_or_else(|| body.chars().take(200).collect())
+        .unwrap_or_else(|| http::excerpt(body, 200))
 }
 
 impl CustomErp {

@@ -57,9 +57,104 @@ pub(crate) fn transport_with_url(e: reqwest::Error) -> CallError {
     CallError::new(classify_transport(&e), e.to_string())
 }
 
-/// The first `n` characters of a body, for messages.
+/// The first `n` characters of a body, for messages, with credentials the vendor issued
+/// (tokens, session ids, tickets, signatures) blanked out: a login answered with an error
+/// status may still carry them, and messages are stored and logged.
 pub(crate) fn excerpt(text: &str, n: usize) -> String {
-    text.chars().take(n).collect()
+    let shown = match serde_json::from_str::<serde_json::Value>(text) {
+        Ok(mut value) if value.is_object() || value.is_array() => {
+            redact_json(&mut value);
+            value.to_string()
+        }
+        _ => redact_text(text),
+    };
+    shown.chars().take(n).collect()
+}
+
+const REDACTED: &str = "…";
+
+/// Parts of a field name that mark its value as a credential.
+const CREDENTIAL_WORDS: [&str; 9] = [
+    "token",
+    "session",
+    "secret",
+    "password",
+    "passwd",
+    "ticket",
+    "cookie",
+    "authorization",
+    "sign",
+];
+
+fn names_a_credential(name: &str) -> bool {
+    let name = name.to_ascii_lowercase();
+    CREDENTIAL_WORDS.iter().any(|w| name.contains(w))
+}
+
+fn redact_json(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::Object(map) => {
+            for (key, v) in map.iter_mut() {
+                if names_a_credential(key) {
+                    *v = serde_json::Value::String(REDACTED.to_owned());
+                } else {
+                    redact_json(v);
+                }
+            }
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(redact_json),
+        _ => {}
+    }
+}
+
+/// The same for text that is not JSON (forms, XML, half a JSON body): the value after a
+/// credential's name and its `=`, `:` or `>` is blanked up to the next delimiter.
+fn redact_text(text: &str) -> String {
+    // ASCII lower-casing keeps every byte where it was.
+    let lower = text.to_ascii_lowercase().into_bytes();
+    let bytes = text.as_bytes();
+    let mut out = String::with_capacity(text.len());
+    let mut copied = 0;
+    let mut at = 0;
+    while at < bytes.len() {
+        let Some(word) = CREDENTIAL_WORDS
+            .iter()
+            .find(|w| lower[at..].starts_with(w.as_bytes()))
+        else {
+            at += 1;
+            continue;
+        };
+        let mut i = at + word.len();
+        while i < bytes.len() && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_') {
+            i += 1;
+        }
+        while i < bytes.len() && matches!(bytes[i], b'"' | b'\'' | b' ') {
+            i += 1;
+        }
+        if i >= bytes.len() || !matches!(bytes[i], b'=' | b':' | b'>') {
+            at = i.max(at + 1);
+            continue;
+        }
+        i += 1;
+        while i < bytes.len() && matches!(bytes[i], b'"' | b'\'' | b' ') {
+            i += 1;
+        }
+        let value_end = bytes[i..]
+            .iter()
+            .position(|b| {
+                matches!(b, b'"' | b'\'' | b'&' | b',' | b';' | b'<' | b'}' | b']')
+                    || b.is_ascii_whitespace()
+            })
+            .map_or(bytes.len(), |p| i + p);
+        if value_end > i {
+            out.push_str(&text[copied..i]);
+            out.push_str(REDACTED);
+            copied = value_end;
+        }
+        at = value_end.max(i);
+    }
+    out.push_str(&text[copied..]);
+    out
 }
 
 /// A call the vendor answered with an error status.
@@ -136,4 +231,37 @@ pub(crate) async fn check_connection<A, B>(
     forget();
     login.await?;
     read.await.map(|_| ())
+}
+
+#[cfg(test)]
+mod excerpt_tests {
+    use super::excerpt;
+
+    #[test]
+    fn issued_credentials_are_blanked_in_json_and_in_text() {
+        let json = r#"{"access_token":"eyJ.secret.part","expires_in":7200,"SessionId":"B1S-123","error":{"message":"busy"}}"#;
+        let shown = excerpt(json, 200);
+        assert!(
+            !shown.contains("eyJ") && !shown.contains("B1S-123"),
+            "{shown}"
+        );
+        assert!(shown.contains("busy") && shown.contains("7200"), "{shown}");
+
+        for text in [
+            "access_token=abc123&expires_in=60",
+            "<token>abc123</token>",
+            "token: abc123 was refused",
+            r#"{"sessionId": "abc123", "cut off"#,
+            "服务繁忙 ticket=abc123；请稍后",
+        ] {
+            let shown = excerpt(text, 200);
+            assert!(!shown.contains("abc123"), "{text} -> {shown}");
+        }
+        assert_eq!(excerpt("下单失败: 库存不足", 200), "下单失败: 库存不足");
+        assert_eq!(
+            excerpt("the token was refused", 200),
+            "the token was refused"
+        );
+        assert_eq!(excerpt("abcdef", 3), "abc");
+    }
 }

@@ -145,7 +145,7 @@ pub fn read_reply(
         retry_after,
         status: Some(status),
     };
-    let short = |t: &str| t.chars().take(200).collect::<String>();
+    let short = |t: &str| http::excerpt(t, 200);
     if text.trim_start().starts_with("response_error:") {
         // The server failed while handling the call; repeatable.
         let class = match classify_status(status) {

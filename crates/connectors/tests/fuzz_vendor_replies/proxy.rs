@@ -29,6 +29,9 @@ pub enum Damage {
     RetryAfter { status: u16, value: String },
     /// The same body under another content type.
     ContentType(String),
+    /// These fields set in the JSON object body, the rest kept (a token answer with an
+    /// absurd lifetime but its real token); a body that is not a JSON object passes as is.
+    Merge(Value),
 }
 
 #[derive(Default)]
@@ -192,6 +195,14 @@ async fn serve(
             status = s;
             headers.retain(|(k, _)| k != "retry-after");
             headers.push(("retry-after".into(), value));
+        }
+        Some(Damage::Merge(fields)) => {
+            if let (Ok(Value::Object(mut doc)), Value::Object(fields)) =
+                (serde_json::from_slice::<Value>(&body), fields)
+            {
+                doc.extend(fields);
+                body = serde_json::to_vec(&doc).unwrap_or_default();
+            }
         }
         Some(Damage::ContentType(t)) => {
             headers.retain(|(k, _)| k != "content-type");
