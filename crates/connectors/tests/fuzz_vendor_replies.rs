@@ -461,8 +461,7 @@ fn shows_an_issued_credential(message: &str) -> bool {
     let names = ["access_token", "refresh_token", "SessionId", "\"token\""];
     names.iter().any(|name| {
         message.match_indices(name).any(|(at, _)| {
-            let value = message[at + name.len()..]
-                .trim_start_matches(|c: char| matches!(c, '"' | ':' | '=' | ' ' | '\\'));
+            let value = message[at + name.len()..].trim_start_matches(['"', ':', '=', ' ', '\\']);
             !(value.is_empty() || value.starts_with('…'))
         })
     })
