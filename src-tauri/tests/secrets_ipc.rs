@@ -1,18 +1,26 @@
 //! No secret crosses IPC. Systems of every type are created through the desktop's commands
 //! (Tauri's mock runtime, the real keychain) with distinctive secrets, then read, listed,
 //! updated (secrets rotated and cleared), tested against a loopback server and a closed
-//! port, synced, exported, backed up and audited; every IPC reply and error, and the data
-//! folder (database, `-wal`, `-shm`, backups) and exports, are searched for every secret as
-//! is, in base64 at any alignment and in hex: zero hits. Control strings prove the search
-//! sees what a reply, an error and the database hold. (The CLI, logs, webhooks and syncs
-//! against every simulator are crates/cli/tests/secrets_scan.rs.)
+//! port, synced, their connector settings read, their webhook secrets rotated by the app
+//! (webhooks to the desktop's own listener signed with the new and, in the grace, the old
+//! secret accepted; the old one refused once the grace is ended), exported, backed up and
+//! audited; every IPC reply and error, every listener reply, and the data folder (database,
+//! `-wal`, `-shm`, backups) and exports, are searched for every secret as is, in base64 at
+//! any alignment and in hex: zero hits. Control strings prove the search sees what a reply,
+//! an error and the database hold; each rotated secret must be seen in its rotation's
+//! reply, and only there. (The CLI, logs, webhooks and syncs against every simulator are
+//! crates/cli/tests/secrets_scan.rs.)
 //!
 //! Run: `scripts/with-keyring.sh cargo test -p storelink-desktop --test secrets_ipc`
 
 mod common;
 
+#[path = "secrets_ipc/rotation.rs"]
+mod rotation;
 #[path = "../../crates/cli/tests/secrets_scan/scan.rs"]
 mod scan;
+#[path = "secrets_ipc/webhooks.rs"]
+mod webhooks;
 
 use std::path::PathBuf;
 
@@ -20,7 +28,8 @@ use serde_json::{json, Value};
 use storelink_testkit::TestServer;
 
 use common::Desktop;
-use scan::{search, Needles};
+use rotation::Webhooked;
+use scan::{search, Hit, Needles};
 
 const TYPES: &[(&str, &str)] = &[
     ("pos", "generic"),
@@ -33,6 +42,9 @@ const TYPES: &[(&str, &str)] = &[
     ("ecommerce", "temu"),
 ];
 
+/// The types whose systems take Standard Webhooks deliveries.
+const WEBHOOK_CHANNELS: &[&str] = &["pos", "supplier", "member", "reservation", "erp"];
+
 struct Planted(Vec<(String, String)>);
 
 impl Planted {
@@ -42,6 +54,25 @@ impl Planted {
         self.0.push((label.to_owned(), value.clone()));
         value
     }
+}
+
+/// A rotated webhook secret is answered once, to the rotation: it must be seen there (a
+/// control: the search finds a value the app made itself) and nowhere else. The other hits.
+fn shown_once(expected: &[(String, String)], hits: Vec<Hit>) -> Vec<Hit> {
+    let (there, elsewhere): (Vec<Hit>, Vec<Hit>) = hits.into_iter().partition(|h| {
+        expected
+            .iter()
+            .any(|(place, label)| h.place == *place && h.label == *label)
+    });
+    for (place, label) in expected {
+        assert!(
+            there
+                .iter()
+                .any(|h| h.place == *place && h.label == *label && h.form == "raw"),
+            "the search cannot see {label} in {place}: {there:?}"
+        );
+    }
+    elsewhere
 }
 
 #[test]
@@ -69,8 +100,13 @@ fn no_secret_crosses_ipc_or_reaches_the_data_folder() {
     };
 
     let mut ids = Vec::new();
+    let mut webhooked = Vec::new();
     for (kind, provider) in TYPES {
         let label = format!("{kind}_{provider}");
+        let webhook_secret = format!(
+            "whsec_{}",
+            scan::base64(p.make(&format!("{label}-whkey")).as_bytes())
+        );
         let input = json!({"input": {"name": format!("{label} ipc"), "type": kind,
             "provider": provider, "store_id": "store-001", "api_endpoint": vendor.url("/api"),
             "sync_enabled": false,
@@ -78,9 +114,17 @@ fn no_secret_crosses_ipc_or_reaches_the_data_folder() {
             "config": {"app_secret": p.make(&format!("{label}-config-app_secret")), "timeout_ms": 2000},
             "secrets": {"api_key": p.make(&format!("{label}-api_key")),
                 "password": p.make(&format!("{label}-password")),
-                "webhook_secret": format!("whsec_{}", scan::base64(p.make(&format!("{label}-whkey")).as_bytes()))}}});
+                "webhook_secret": webhook_secret}}});
         let made = d.call("create_system", input);
         let id = made.as_ref().map(|v| v["id"].clone()).unwrap_or_default();
+        if WEBHOOK_CHANNELS.contains(kind) {
+            webhooked.push(Webhooked {
+                label: label.clone(),
+                channel: (*kind).to_owned(),
+                id: id.clone(),
+                secret: webhook_secret,
+            });
+        }
         keep(format!("create {label}"), made);
         ids.push((label, id));
     }
@@ -125,6 +169,10 @@ fn no_secret_crosses_ipc_or_reaches_the_data_folder() {
     let long = json!({"input": {"name": "long", "type": "erp", "provider": "custom",
         "secrets": {"password": long}}});
     keep("too long".into(), d.call("create_system", long));
+
+    // Connector settings of every system, and each webhook secret rotated: deliveries to
+    // the desktop's listener signed with the new one, the old one in and after the grace.
+    let rotations = rotation::rotate(&d, &ids, &mut webhooked, &mut p, &mut keep);
 
     // Controls: a name the database, the list reply and an error text must show.
     let mut controls = Planted(Vec::new());
@@ -185,12 +233,21 @@ fn no_secret_crosses_ipc_or_reaches_the_data_folder() {
         needles.add(label, value);
     }
     let (hits, bytes) = search(&needles, &roots, &replies);
+    let hits = shown_once(&rotations.shown_once, hits);
     eprintln!(
         "IPC secrets scan: {} secrets ({} forms), {} replies, {bytes} bytes searched, {} hits",
         needles.labels(),
         needles.forms(),
         replies.len(),
         hits.len()
+    );
+    eprintln!(
+        "IPC rotations: {} connector settings read, {} webhook secrets rotated (each seen only in its rotation's reply), {} deliveries to the listener: {} accepted, {} refused",
+        rotations.settings_read,
+        rotations.shown_once.len(),
+        rotations.deliveries,
+        rotations.accepted,
+        rotations.refused,
     );
     let found: Vec<String> = hits.iter().map(scan::Hit::describe).collect();
     assert!(found.is_empty(), "secrets found:\n{}", found.join("\n"));

@@ -2,19 +2,32 @@
 //! secrets (`SLSECRET-<label>-<random>`, and `whsec_` webhook keys), each simulator takes
 //! them as its real credentials, and every flow runs: create, update (rotating the webhook
 //! secret), connection test, full and incremental sync, webhooks/callbacks/pushes over HTTP,
-//! outbox deliveries, exports, a backup, refusals, and the headless CLI with trace logging.
+//! the connector settings and a webhook secret rotation (`rotate_webhook_secret`, deliveries
+//! signed with the new and, in the grace, the old secret, `end_webhook_secret_grace`, the
+//! old one refused after), outbox deliveries, exports, a backup, refusals, and the headless
+//! CLI with trace logging: its reads, and its writes taking secrets on stdin (`systems add`
+//! and `systems update` with `--api-key-stdin`/`--webhook-secret-stdin`, each secret then
+//! shown to work by a connection test, a sync and signed webhooks).
 //! Then the data folder (database, `-wal`, `-shm`, backups, exports), the trace logs (this
 //! process's and the CLI's), the CLI's output, HTTP replies and error texts are searched for
 //! every secret as is, in base64 at any alignment and in hex: zero hits. The search proves
-//! it can fail first, on control strings planted where each kind of place would show them.
+//! it can fail first, on control strings planted where each kind of place would show them;
+//! a secret Storelink makes in a rotation must be seen in that rotation's reply, and only
+//! there.
 //! The desktop's IPC replies are searched by src-tauri/tests/secrets_ipc.rs.
 //!
 //! Run: `scripts/with-keyring.sh cargo test -p storelink-cli --test secrets_scan`
 
+#[path = "secrets_scan/cli_writes.rs"]
+mod cli_writes;
+#[path = "secrets_scan/events.rs"]
+mod events;
 #[path = "secrets_scan/fleet.rs"]
 mod fleet;
 #[path = "secrets_scan/flows.rs"]
 mod flows;
+#[path = "secrets_scan/rotation.rs"]
+mod rotation;
 #[path = "secrets_scan/scan.rs"]
 mod scan;
 #[path = "secrets_scan/specs.rs"]
@@ -58,7 +71,7 @@ fn assert_controls_found(hits: &[Hit]) {
     let found = |label: &str, place: fn(&str) -> bool| {
         hits.iter().any(|h| h.label == label && place(&h.place))
     };
-    let checks: [Check; 6] = [
+    let checks: [Check; 8] = [
         ("control-name", "the database or its WAL", |p: &str| {
             p.contains("storelink.db")
         }),
@@ -71,6 +84,16 @@ fn assert_controls_found(hits: &[Hit]) {
         ("control-name", "an HTTP reply", |p: &str| {
             p.starts_with("GET systems")
         }),
+        (
+            "control-cli-write",
+            "the output of a CLI write",
+            |p: &str| p.starts_with("cli-write-") && p.ends_with("add stdout"),
+        ),
+        (
+            "control-cli-write",
+            "the trace of a CLI write",
+            |p: &str| p.starts_with("cli-write-") && p.ends_with("add stderr"),
+        ),
         ("control-error", "an error text", |p: &str| {
             p == "control error"
         }),
@@ -85,6 +108,26 @@ fn assert_controls_found(hits: &[Hit]) {
             places(hits)
         );
     }
+}
+
+/// A rotated webhook secret is answered once, to the rotation: it must be seen there (as a
+/// control: the search finds a value Storelink made itself) and nowhere else. The other hits.
+fn shown_once(expected: &[(String, String)], hits: Vec<Hit>) -> Vec<Hit> {
+    let (there, elsewhere): (Vec<Hit>, Vec<Hit>) = hits.into_iter().partition(|h| {
+        expected
+            .iter()
+            .any(|(place, label)| h.place == *place && h.label == *label)
+    });
+    for (place, label) in expected {
+        assert!(
+            there
+                .iter()
+                .any(|h| h.place == *place && h.label == *label && h.form == "raw"),
+            "the search cannot see {label} in {place}:\n{}",
+            places(&there)
+        );
+    }
+    elsewhere
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -140,8 +183,19 @@ async fn no_secret_reaches_a_file_a_log_an_output_or_an_error() {
     flows::outbox(&services, &admin, &fleet, &mut captured).await;
     let w = wire::Wire::start(&services).await;
     wire::webhooks(&w, &services, &fleet, &mut planted, &mut captured).await;
+    let rotations = rotation::rotate(
+        &w,
+        &services,
+        &admin,
+        &mut fleet,
+        &mut planted,
+        &mut captured,
+    )
+    .await;
     flows::exports_and_backup(&services, &admin, &exports, &mut captured).await;
     wire::cli(&data, &logs, &fleet, &mut captured);
+    let writes =
+        cli_writes::cli_writes(&w, &data, &logs, &mut planted, &mut controls, &mut captured).await;
 
     // The flows did reach the vendors with those secrets.
     let synced = captured
@@ -159,7 +213,11 @@ async fn no_secret_reaches_a_file_a_log_an_output_or_an_error() {
         captured
             .0
             .iter()
-            .filter(|(place, _)| place.contains("/webhooks/") && place.ends_with(status))
+            .filter(|(place, _)| {
+                place.starts_with("POST ")
+                    && place.contains("/webhooks/")
+                    && place.ends_with(status)
+            })
             .count()
     };
     let (signed, forged) = (answered("(200)") + answered("(201)"), answered("(401)"));
@@ -182,9 +240,11 @@ async fn no_secret_reaches_a_file_a_log_an_output_or_an_error() {
     let (control_hits, _) = search(&control_needles, &roots, &captured.0);
     assert_controls_found(&control_hits);
     let (open_hits, open_bytes) = search(&needles, &roots, &captured.0);
+    let open_hits = shown_once(&rotations.shown_once, open_hits);
     w.listener.stop().await;
     services.close().await;
     let (closed_hits, closed_bytes) = search(&needles, &roots, &captured.0);
+    let closed_hits = shown_once(&rotations.shown_once, closed_hits);
     let files = roots.iter().map(|r| scan::files(r).len()).sum::<usize>();
     eprintln!(
         "secrets scan: {} secrets ({} forms), {synced} syncs, {signed}+{forged} webhooks, {} texts, {files} files, {} + {} bytes searched, {} hits",
@@ -194,6 +254,17 @@ async fn no_secret_reaches_a_file_a_log_an_output_or_an_error() {
         open_bytes,
         closed_bytes,
         open_hits.len() + closed_hits.len()
+    );
+    eprintln!(
+        "rotations: {} connector settings read, {} webhook secrets rotated (each seen only in its rotation's reply), {} deliveries signed with the new secret accepted, {} with the old one in grace accepted, {} after the grace refused; CLI writes: {} runs, {} webhooks accepted + {} refused",
+        rotations.settings_read,
+        rotations.shown_once.len(),
+        rotations.new_accepted,
+        rotations.old_accepted_in_grace,
+        rotations.old_refused_after,
+        writes.runs,
+        writes.webhooks_accepted,
+        writes.webhooks_refused,
     );
     assert!(
         open_hits.is_empty(),

@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use serde_json::{json, Value};
+use serde_json::json;
 use storelink_core::token::NewToken;
 use storelink_core::{Actor, Role};
 use storelink_listener::{Listener, ListenerConfig};
@@ -12,6 +12,7 @@ use storelink_service::Services;
 use storelink_simulators::temu::WebhookLayout;
 use storelink_simulators::yiding::sign_standard;
 
+use super::events::event;
 use super::fleet::{Fleet, Planted};
 use super::flows::Captured;
 
@@ -37,13 +38,16 @@ impl Wire {
         }
     }
 
-    async fn post(
+    /// Posts to the listener; the reply is kept under `POST <path> (<status>)`, after
+    /// `note` when given (so the counts of the first webhook round leave it out).
+    pub async fn post_noted(
         &self,
+        note: &str,
         path: &str,
         headers: &[(String, String)],
         body: Vec<u8>,
         c: &mut Captured,
-    ) {
+    ) -> u16 {
         let mut req = self.http.post(format!("{}{path}", self.base)).body(body);
         for (name, value) in headers {
             req = req.header(name.as_str(), value.as_str());
@@ -51,37 +55,52 @@ impl Wire {
         let reply = req.send().await.expect("the listener answers");
         let status = reply.status().as_u16();
         let text = reply.text().await.unwrap_or_default();
-        c.text(&format!("POST {path} ({status})"), text);
+        c.text(&format!("{note}POST {path} ({status})"), text);
+        status
+    }
+
+    async fn post(
+        &self,
+        path: &str,
+        headers: &[(String, String)],
+        body: Vec<u8>,
+        c: &mut Captured,
+    ) {
+        self.post_noted("", path, headers, body, c).await;
+    }
+
+    /// A Standard Webhooks delivery of a `channel` event to system `id`, signed with
+    /// `secret`: the listener's status.
+    pub async fn deliver(
+        &self,
+        note: &str,
+        channel: &str,
+        id: &str,
+        secret: &str,
+        n: usize,
+        c: &mut Captured,
+    ) -> u16 {
+        let body = event(channel, n).to_string().into_bytes();
+        let stamp = storelink_core::ids::now().timestamp();
+        let msg = format!("msg-secrets-{n}");
+        let signature = sign_standard(secret, &msg, stamp, &body).expect("sign");
+        let headers = vec![
+            ("content-type".to_owned(), "application/json".to_owned()),
+            ("webhook-id".to_owned(), msg),
+            ("webhook-timestamp".to_owned(), stamp.to_string()),
+            ("webhook-signature".to_owned(), signature),
+        ];
+        let path = format!("/api/v1/integrations/webhooks/{channel}/{id}");
+        self.post_noted(note, &path, &headers, body, c).await
     }
 }
 
-fn event(system_type: &str, n: usize) -> Value {
-    let (event, data) = match system_type {
-        "pos" => (
-            "transaction.created",
-            json!({"transaction_id": format!("TXN-S-{n}"),
-            "type": "sale", "subtotal": "9.00", "total": "9.00", "payment_method": "cash"}),
-        ),
-        "supplier" => (
-            "order.created",
-            json!({"order_number": format!("PO-S-{n}"),
-            "supplier_id": "SUP-1", "type": "purchase", "subtotal": "5.00", "total": "5.00"}),
-        ),
-        "member" => (
-            "member.created",
-            json!({"member_id": format!("MEM-S-{n}"),
-            "phone": "13800138000", "name": "张三"}),
-        ),
-        "reservation" => (
-            "reservation.created",
-            json!({"reservation_id": format!("RES-S-{n}"),
-            "customer_name": "张三", "customer_phone": "13800138000", "customer_count": 2,
-            "reservation_date": "2099-02-15T00:00:00", "reservation_time": "18:00-20:00",
-            "status": "confirmed"}),
-        ),
-        _ => ("customer.updated", json!({"externalId": "C000001"})),
-    };
-    json!({"id": format!("evt-secrets-{n}"), "event": event, "data": data})
+/// The channels a Standard Webhooks delivery reaches (易理货 has its own callbacks).
+pub const CHANNELS: [&str; 5] = ["pos", "supplier", "member", "reservation", "erp"];
+
+/// Whether a system of the fleet takes Standard Webhooks deliveries.
+pub fn takes_webhooks(system_type: &str, provider: &str) -> bool {
+    CHANNELS.contains(&system_type) && provider != "ylh"
 }
 
 /// Webhooks signed with each system's current secret (and one with a wrong secret),
@@ -93,9 +112,8 @@ pub async fn webhooks(
     p: &mut Planted,
     c: &mut Captured,
 ) {
-    let channels = ["pos", "supplier", "member", "reservation", "erp"];
     for (n, made) in fleet.systems.iter().enumerate() {
-        if !channels.contains(&made.system_type.as_str()) || made.provider == "ylh" {
+        if !takes_webhooks(&made.system_type, &made.provider) {
             continue;
         }
         let body = event(&made.system_type, n).to_string().into_bytes();
