@@ -4,7 +4,7 @@ import { AppLayout, type PageKey } from "./components/AppLayout";
 import { useT } from "./i18n";
 import { describeError } from "./lib/errors";
 import { useNotificationEvents, useNotificationLanguage } from "./lib/desktopNotifications";
-import { useLiveUpdates } from "./lib/liveUpdates";
+import { useLiveUpdates, useRefusalAnnouncements } from "./lib/liveUpdates";
 import { isHomePage, landingPage, visibleHomePages } from "./lib/homePages";
 import { isOpsPage, visibleOpsPages } from "./lib/opsPages";
 import { isRecordPage, visibleRecordPages } from "./lib/recordPages";
@@ -24,6 +24,7 @@ export function App() {
   const t = useT();
   const status = useAppStatus();
   useNotificationLanguage();
+  useRefusalAnnouncements();
 
   if (status.isPending) {
     return (

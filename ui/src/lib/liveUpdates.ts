@@ -56,8 +56,8 @@ export function keysFor(update: LiveUpdate): QueryKey[] {
     case "missed":
       return EVERYTHING;
     case "data_refused":
-      // The status now answers with the refusal, which replaces the whole window.
-      return [keys.status];
+      // Heard by the whole app, signed in or not (useRefusalAnnouncements).
+      return [];
     case "domain":
       return keysForEvent(update.event);
   }
@@ -104,4 +104,20 @@ export function startLiveUpdates(qc: QueryClient): () => void {
 export function useLiveUpdates(): void {
   const qc = useQueryClient();
   useEffect(() => startLiveUpdates(qc), [qc]);
+}
+
+/**
+ * Listens, for as long as the app is shown (the sign-in form included), for the core's
+ * word that the database was found damaged after start-up; the status then answers with
+ * the refusal, which replaces the whole window with the reason and the remedy.
+ */
+export function useRefusalAnnouncements(): void {
+  const qc = useQueryClient();
+  useEffect(
+    () =>
+      subscribe(liveUpdates, (update) => {
+        if (update.type === "data_refused") void qc.invalidateQueries({ queryKey: keys.status });
+      }),
+    [qc],
+  );
 }

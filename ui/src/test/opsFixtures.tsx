@@ -176,17 +176,18 @@ export function renderPage(page: ReactNode) {
 
 /** A `liveUpdates` mock whose `send` delivers an update as the core would. */
 export function liveUpdatesMock() {
-  let handler: ((u: LiveUpdate) => void) | null = null;
+  // The app listens (for a refused database) and so does the signed-in back office.
+  const handlers = new Set<(u: LiveUpdate) => void>();
   return {
     listen: vi.fn(async (h: (u: LiveUpdate) => void) => {
-      handler = h;
+      handlers.add(h);
       return () => {
-        handler = null;
+        handlers.delete(h);
       };
     }),
     send(update: LiveUpdate) {
-      if (!handler) throw new Error("nobody listens for live updates");
-      handler(update);
+      if (handlers.size === 0) throw new Error("nobody listens for live updates");
+      for (const handler of handlers) handler(update);
     },
   };
 }

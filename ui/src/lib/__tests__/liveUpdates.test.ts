@@ -63,8 +63,8 @@ describe("live updates", () => {
     ]);
   });
 
-  it("a database refused while running asks for the status again (which shows the refusal)", () => {
-    expect(prefixes({ type: "data_refused" })).toEqual(["app_status"]);
+  it("a database refused while running is not a list's business (the app hears it)", () => {
+    expect(prefixes({ type: "data_refused" })).toEqual([]);
   });
 
   it("a list or an action answering database_refused asks for the status again, once", async () => {
