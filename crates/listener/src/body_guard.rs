@@ -26,7 +26,14 @@ pub(crate) async fn guard(request: Request, next: Next, limit: usize) -> Respons
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.trim().parse::<u64>().ok());
-    if declared.is_some_and(|n| n > limit as u64) {
+    if let Some(declared) = declared.filter(|n| *n > limit as u64) {
+        // A client still writing its body when the connection closes sees a broken pipe
+        // instead of the answer. A body of a plausible size is read and dropped first (a
+        // "lingering close"), a short while at most; a huge declared length is answered at
+        // once.
+        if declared <= DRAIN_AT_MOST {
+            let _ = tokio::time::timeout(DRAIN_FOR, discard(request.into_body())).await;
+        }
         return plain(
             StatusCode::PAYLOAD_TOO_LARGE,
             "body",
@@ -39,6 +46,17 @@ pub(crate) async fn guard(request: Request, next: Next, limit: usize) -> Respons
         expired: Box::pin(tokio::time::sleep(BODY_READ_TIMEOUT)),
     });
     next.run(Request::from_parts(parts, body)).await
+}
+
+/// The largest refused body read to its end before answering, so its sender gets the 413.
+const DRAIN_AT_MOST: u64 = 16 * 1024 * 1024;
+/// How long reading a refused body may take before the 413 is sent anyway.
+const DRAIN_FOR: Duration = Duration::from_secs(2);
+
+/// Reads a body to its end and drops it, a frame at a time.
+async fn discard(mut body: Body) {
+    use hyper::body::Body as _;
+    while let Some(Ok(_)) = std::future::poll_fn(|cx| Pin::new(&mut body).poll_frame(cx)).await {}
 }
 
 /// A body that fails once its deadline has passed.

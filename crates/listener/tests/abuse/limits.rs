@@ -108,6 +108,37 @@ async fn lying_lengths_and_endless_chunks_are_cut_off() {
     healthy(&h).await;
 }
 
+/// A client that sends its (too large, but plausible) body after a pause still gets the
+/// 413: the listener reads the body to its end before answering, instead of closing the
+/// connection under a client still writing (which then sees a broken pipe, not the answer;
+/// found as a rare CI failure of the test above).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_body_is_read_to_its_end_so_its_sender_gets_the_answer() {
+    use tokio::io::AsyncWriteExt;
+    let h = host().await;
+    let pos = h.system("pos", "POS").await;
+    let body = oversized();
+    let head = format!(
+        "POST {PREFIX}/webhooks/pos/{pos} HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n",
+        body.len()
+    );
+    let mut sock = crate::raw::connect(h.listener.local_addr()).await;
+    sock.write_all(head.as_bytes())
+        .await
+        .expect("the head is sent");
+    // Long enough for a listener answering from the head alone to have closed.
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    for part in body.chunks(64 * 1024) {
+        sock.write_all(part)
+            .await
+            .expect("the listener still reads the body");
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
+    assert_eq!(crate::raw::status(&mut sock).await, Some(413));
+    assert!(h.inbox(pos).await.is_empty());
+    healthy(&h).await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn header_floods_are_refused_and_the_listener_stays_up() {
     let h = host().await;
