@@ -13,6 +13,7 @@ mod vendors;
 use serde_json::{json, Value};
 use storelink_connectors::signature::{sign_sha256_hex, sign_standard};
 use storelink_core::ids::{now, set_clock_offset};
+use storelink_core::inbox::InboxEvent;
 use storelink_core::supplier::SupplierOrderStatus;
 use storelink_listener::ListenerConfig;
 use uuid::Uuid;
@@ -42,12 +43,46 @@ fn event(n: u32) -> Value {
             "status": "confirmed"}})
 }
 
+/// The 易理货 callbacks `system`'s inbox holds.
+async fn callbacks(h: &common::Host, system: Uuid) -> usize {
+    inbox(h, system)
+        .await
+        .iter()
+        .filter(|e| e.kind == "callback")
+        .count()
+}
+
+/// The entries `system`'s inbox holds.
+async fn inbox(h: &common::Host, system: Uuid) -> Vec<InboxEvent> {
+    h.services
+        .list_inbox(&h.admin, Some(system), None, &Default::default())
+        .await
+        .expect("inbox")
+        .items
+}
+
 struct Sender {
     http: reqwest::Client,
     base: String,
 }
 
 impl Sender {
+    /// A listener on loopback for `h`'s services, and a client posting to it.
+    async fn listen(h: &common::Host) -> (storelink_listener::Listener, Sender) {
+        let listener = storelink_listener::start(h.services.clone(), ListenerConfig::loopback(0))
+            .await
+            .expect("listener");
+        let http = reqwest::Client::builder()
+            .no_proxy()
+            .build()
+            .expect("client");
+        let sender = Sender {
+            http,
+            base: listener.base_url(),
+        };
+        (listener, sender)
+    }
+
     async fn post(&self, system: Uuid, headers: &[(String, String)], body: &[u8]) -> (u16, String) {
         let mut req = self
             .http
@@ -166,28 +201,7 @@ async fn webhook_tolerance_follows_the_clock_storelink_reads() {
         );
     }
     let (standard, sha) = (ids[0], ids[1]);
-    let listener = storelink_listener::start(h.services.clone(), ListenerConfig::loopback(0))
-        .await
-        .expect("listener");
-    let sender = Sender {
-        http: reqwest::Client::builder()
-            .no_proxy()
-            .build()
-            .expect("client"),
-        base: listener.base_url(),
-    };
-    let inbox = |id: Uuid| {
-        let services = h.services.clone();
-        let admin = h.admin.clone();
-        async move {
-            services
-                .list_inbox(&admin, Some(id), None, &Default::default())
-                .await
-                .expect("inbox")
-                .items
-                .len()
-        }
-    };
+    let (listener, sender) = Sender::listen(&h).await;
 
     let mut n = 0;
     let (mut ok, mut refusals) = (0, 0);
@@ -196,7 +210,7 @@ async fn webhook_tolerance_follows_the_clock_storelink_reads() {
         let ours = now().timestamp();
         let real = chrono::Utc::now().timestamp();
         let context = |what: &str| format!("clock {jump:+} s, {what}");
-        let stored_before = (inbox(standard).await, inbox(sha).await);
+        let stored_before = (inbox(&h, standard).await.len(), inbox(&h, sha).await.len());
 
         for skew in [0, 250, -250] {
             n += 1;
@@ -260,7 +274,7 @@ async fn webhook_tolerance_follows_the_clock_storelink_reads() {
             refused(&sender.sha256(sha, n, text).await, &context(text));
             refusals += 1;
         }
-        let stored_after = (inbox(standard).await, inbox(sha).await);
+        let stored_after = (inbox(&h, standard).await.len(), inbox(&h, sha).await.len());
         assert_eq!(
             stored_after,
             (stored_before.0 + 3, stored_before.1 + 3),
@@ -283,30 +297,7 @@ async fn ylh_callback_timestamps_are_judged_by_the_clock_storelink_reads() {
     let _reset = Reset;
     let h = host().await;
     let system = vendors::ylh_system(&h).await;
-    let listener = storelink_listener::start(h.services.clone(), ListenerConfig::loopback(0))
-        .await
-        .expect("listener");
-    let sender = Sender {
-        http: reqwest::Client::builder()
-            .no_proxy()
-            .build()
-            .expect("client"),
-        base: listener.base_url(),
-    };
-    let callbacks = || {
-        let services = h.services.clone();
-        let admin = h.admin.clone();
-        async move {
-            services
-                .list_inbox(&admin, Some(system), None, &Default::default())
-                .await
-                .expect("inbox")
-                .items
-                .into_iter()
-                .filter(|e| e.kind == "callback")
-                .count()
-        }
-    };
+    let (listener, sender) = Sender::listen(&h).await;
 
     let mut n = 0;
     let (mut ok, mut refusals) = (0, 0);
@@ -315,7 +306,7 @@ async fn ylh_callback_timestamps_are_judged_by_the_clock_storelink_reads() {
         let ours = now().timestamp();
         let real = chrono::Utc::now().timestamp();
         let context = |what: &str| format!("易理货, clock {jump:+} s, {what}");
-        let stored_before = callbacks().await;
+        let stored_before = callbacks(&h, system).await;
 
         for skew in [0, 250, -250] {
             n += 1;
@@ -394,7 +385,7 @@ async fn ylh_callback_timestamps_are_judged_by_the_clock_storelink_reads() {
             context("after the refusals")
         );
         assert_eq!(
-            callbacks().await,
+            callbacks(&h, system).await,
             stored_before + 3,
             "{}: only the accepted are stored",
             context("callbacks")
@@ -414,7 +405,7 @@ async fn ylh_callback_timestamps_are_judged_by_the_clock_storelink_reads() {
             context("sent again")
         );
         assert_eq!(
-            callbacks().await,
+            callbacks(&h, system).await,
             stored_before + 4,
             "{}",
             context("sent again")
@@ -436,28 +427,7 @@ async fn temu_pushes_set_no_age_limit_whatever_our_clock_says() {
     let _reset = Reset;
     let h = host().await;
     let system = vendors::temu_system(&h).await;
-    let listener = storelink_listener::start(h.services.clone(), ListenerConfig::loopback(0))
-        .await
-        .expect("listener");
-    let sender = Sender {
-        http: reqwest::Client::builder()
-            .no_proxy()
-            .build()
-            .expect("client"),
-        base: listener.base_url(),
-    };
-    let kept = || {
-        let services = h.services.clone();
-        let admin = h.admin.clone();
-        async move {
-            services
-                .list_inbox(&admin, Some(system), None, &Default::default())
-                .await
-                .expect("inbox")
-                .items
-                .len()
-        }
-    };
+    let (listener, sender) = Sender::listen(&h).await;
     let (mut ok, mut repeats, mut n) = (0, 0, 0);
     for jump in [HOUR, -HOUR] {
         set_clock_offset(chrono::Duration::seconds(jump));
@@ -490,7 +460,7 @@ async fn temu_pushes_set_no_age_limit_whatever_our_clock_says() {
             repeats += 1;
         }
     }
-    assert_eq!(kept().await, ok, "each push kept once");
+    assert_eq!(inbox(&h, system).await.len(), ok, "each push kept once");
     eprintln!("Temu push clock faults: {ok} kept, {repeats} retries duplicates");
     listener.stop().await;
 }

@@ -5,11 +5,11 @@
 use serde_json::{json, Value};
 use storelink_connectors::temu::webhook::{self, VARIANTS};
 use storelink_connectors::ylh::callback::format_timestamp;
-use storelink_connectors::ylh::{sign, SignCase};
 use storelink_core::supplier::SupplierOrderStatus;
 use storelink_core::system::NewSystem;
 use storelink_service::ingest::RawPush;
 use storelink_service::records::SupplierOrderQuery;
+use storelink_simulators::ylh::{encode_form, signed_callback};
 use uuid::Uuid;
 
 use crate::common::Host;
@@ -87,36 +87,14 @@ pub async fn ylh_order_status(h: &Host, system: Uuid, number: &str) -> SupplierO
         .status
 }
 
-fn encode(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => {
-                char::from(b).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
-
 /// The form of a confirm callback for `number`, stamped `stamp` and signed as the vendor
 /// signs (lower-cased).
 pub fn ylh_confirm(number: &str, stamp: &str) -> String {
     let data = json!({"ExtOrderNo": format!("SO.{number}"), "PlatformOrderNo": number,
         "State": 1})
     .to_string();
-    let fields = [
-        ("AppKey", YLH_APP_KEY),
-        ("TimeStamp", stamp),
-        ("Method", YLH_CONFIRM),
-        ("Data", data.as_str()),
-    ];
-    let signed = sign(YLH_SECRET, &fields, SignCase::Lowercase);
-    fields
-        .iter()
-        .chain([("Sign", signed.as_str())].iter())
-        .map(|(k, v)| format!("{k}={}", encode(v)))
-        .collect::<Vec<_>>()
-        .join("&")
+    let fields = signed_callback(YLH_APP_KEY, YLH_SECRET, YLH_CONFIRM, &data, stamp, true);
+    encode_form(&fields)
 }
 
 /// `at` (Unix seconds) as 易理货 writes a TimeStamp: `yyyyMMddHHmmss` at UTC+8.

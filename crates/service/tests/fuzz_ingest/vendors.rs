@@ -8,6 +8,7 @@ use storelink_connectors::temu::webhook::{
     TIMESTAMP_HEADER, VARIANTS,
 };
 use storelink_connectors::ylh::{sign, SignCase};
+use storelink_simulators::ylh::encode_form;
 use uuid::Uuid;
 
 pub const WHSEC: &str = "whsec_c3RvcmVsaW5rLWZ1enotd2ViaG9vay1rZXktMDE=";
@@ -134,18 +135,6 @@ impl TemuPush {
     }
 }
 
-/// `application/x-www-form-urlencoded` as 易理货 writes it.
-fn encode(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => {
-                char::from(b).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
-
 /// A callback form of `fields` and their `Sign` (made over the fields as sent, so it
 /// verifies whatever they hold); `lower_sign` sends its hex in lower case.
 pub fn ylh_form(fields: &[(String, String)], case: SignCase, lower_sign: bool) -> Vec<u8> {
@@ -157,11 +146,7 @@ pub fn ylh_form(fields: &[(String, String)], case: SignCase, lower_sign: bool) -
     if lower_sign {
         signed = signed.to_ascii_lowercase();
     }
-    pairs
-        .iter()
-        .chain([("Sign", signed.as_str())].iter())
-        .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
-        .collect::<Vec<_>>()
-        .join("&")
-        .into_bytes()
+    let mut form = fields.to_vec();
+    form.push(("Sign".to_owned(), signed));
+    encode_form(&form).into_bytes()
 }
