@@ -29,7 +29,7 @@ use storelink_testkit::TestServer;
 
 use common::Desktop;
 use rotation::Webhooked;
-use scan::{search, Hit, Needles};
+use scan::{search, shown_once, Needles};
 
 const TYPES: &[(&str, &str)] = &[
     ("pos", "generic"),
@@ -54,25 +54,6 @@ impl Planted {
         self.0.push((label.to_owned(), value.clone()));
         value
     }
-}
-
-/// A rotated webhook secret is answered once, to the rotation: it must be seen there (a
-/// control: the search finds a value the app made itself) and nowhere else. The other hits.
-fn shown_once(expected: &[(String, String)], hits: Vec<Hit>) -> Vec<Hit> {
-    let (there, elsewhere): (Vec<Hit>, Vec<Hit>) = hits.into_iter().partition(|h| {
-        expected
-            .iter()
-            .any(|(place, label)| h.place == *place && h.label == *label)
-    });
-    for (place, label) in expected {
-        assert!(
-            there
-                .iter()
-                .any(|h| h.place == *place && h.label == *label && h.form == "raw"),
-            "the search cannot see {label} in {place}: {there:?}"
-        );
-    }
-    elsewhere
 }
 
 #[test]

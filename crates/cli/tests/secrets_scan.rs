@@ -41,7 +41,7 @@ use storelink_core::system::NewSystem;
 use storelink_service::Services;
 
 use flows::Captured;
-use scan::{search, Hit, Needles};
+use scan::{places, search, shown_once, Hit, Needles};
 
 fn trace_to(file: &Path) {
     let file = std::fs::File::create(file).expect("log file");
@@ -54,13 +54,6 @@ fn trace_to(file: &Path) {
         .with_ansi(false)
         .with_writer(std::sync::Mutex::new(file))
         .try_init();
-}
-
-fn places(hits: &[Hit]) -> String {
-    hits.iter()
-        .map(Hit::describe)
-        .collect::<Vec<_>>()
-        .join("\n")
 }
 
 /// A control label, where it must be seen, and how that place is named.
@@ -108,26 +101,6 @@ fn assert_controls_found(hits: &[Hit]) {
             places(hits)
         );
     }
-}
-
-/// A rotated webhook secret is answered once, to the rotation: it must be seen there (as a
-/// control: the search finds a value Storelink made itself) and nowhere else. The other hits.
-fn shown_once(expected: &[(String, String)], hits: Vec<Hit>) -> Vec<Hit> {
-    let (there, elsewhere): (Vec<Hit>, Vec<Hit>) = hits.into_iter().partition(|h| {
-        expected
-            .iter()
-            .any(|(place, label)| h.place == *place && h.label == *label)
-    });
-    for (place, label) in expected {
-        assert!(
-            there
-                .iter()
-                .any(|h| h.place == *place && h.label == *label && h.form == "raw"),
-            "the search cannot see {label} in {place}:\n{}",
-            places(&there)
-        );
-    }
-    elsewhere
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -140,6 +140,35 @@ impl Hit {
     }
 }
 
+/// The hits, one a line.
+pub fn places(hits: &[Hit]) -> String {
+    hits.iter()
+        .map(Hit::describe)
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// A rotated webhook secret is answered once, to the rotation: it must be seen there (a
+/// control: the search finds a value Storelink made itself) and nowhere else. The other
+/// hits.
+pub fn shown_once(expected: &[(String, String)], hits: Vec<Hit>) -> Vec<Hit> {
+    let (there, elsewhere): (Vec<Hit>, Vec<Hit>) = hits.into_iter().partition(|h| {
+        expected
+            .iter()
+            .any(|(place, label)| h.place == *place && h.label == *label)
+    });
+    for (place, label) in expected {
+        assert!(
+            there
+                .iter()
+                .any(|h| h.place == *place && h.label == *label && h.form == "raw"),
+            "the search cannot see {label} in {place}:\n{}",
+            places(&there)
+        );
+    }
+    elsewhere
+}
+
 pub fn files(root: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
     let mut stack = vec![root.to_owned()];
